@@ -1,0 +1,9 @@
+module github.com/fcgilint/fcgilint
+
+go 1.22
+
+require (
+	github.com/alecthomas/participle/v2 v2.1.4 // indirect
+	github.com/sourcegraph/jsonrpc2 v0.2.3 // indirect
+	github.com/tliron/glsp v0.2.2 // indirect
+)

@@ -1,0 +1,153 @@
+// Package files is the file system the loaders read through. It adds two
+// things to the OS: a root directory under which the daemons' absolute paths
+// are resolved (`--root`, for checking a mounted image or a copy of /etc), and
+// overlays, unsaved editor buffers that replace a file's contents on disk.
+package files
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// MaxFileSize bounds what is read from one file; nginx and php-fpm configs are
+// small, and a huge file is far more likely a mistake than a configuration.
+const MaxFileSize = 64 << 20
+
+// ErrTooLarge is returned for a file over MaxFileSize.
+var ErrTooLarge = errors.New("file too large (over 64 MiB)")
+
+// FS reads configuration files. The zero value reads the host's files.
+type FS struct {
+	// Root is prepended to every absolute path ("" or "/" means the host).
+	Root string
+
+	mu      sync.RWMutex
+	overlay map[string][]byte // by cleaned logical path
+}
+
+// SetOverlay makes path read as content instead of its disk contents.
+func (f *FS) SetOverlay(p string, content []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.overlay == nil {
+		f.overlay = map[string][]byte{}
+	}
+	f.overlay[filepath.Clean(p)] = content
+}
+
+// ClearOverlay drops the overlay of path, so the disk is read again.
+func (f *FS) ClearOverlay(p string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.overlay, filepath.Clean(p))
+}
+
+func (f *FS) overlaid(p string) ([]byte, bool) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	b, ok := f.overlay[filepath.Clean(p)]
+	return b, ok
+}
+
+// Real maps a logical path (as the daemon sees it) to the path on this host.
+func (f *FS) Real(p string) string {
+	if f == nil || f.Root == "" || f.Root == "/" || !filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(f.Root, p)
+}
+
+// ReadFile reads a file, from its overlay if it has one.
+func (f *FS) ReadFile(p string) ([]byte, error) {
+	if b, ok := f.overlaid(p); ok {
+		return b, nil
+	}
+	real := f.Real(p)
+	st, err := os.Stat(real)
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: p, Err: errors.New("is a directory")}
+	}
+	if st.Size() > MaxFileSize {
+		return nil, &fs.PathError{Op: "read", Path: p, Err: ErrTooLarge}
+	}
+	return os.ReadFile(real)
+}
+
+// Stat describes a file; overlays count as regular files.
+func (f *FS) Stat(p string) (fs.FileInfo, error) {
+	if b, ok := f.overlaid(p); ok {
+		return overlayInfo{name: filepath.Base(p), size: int64(len(b))}, nil
+	}
+	return os.Stat(f.Real(p))
+}
+
+// Exists reports whether p names something (a file, a directory, an overlay).
+func (f *FS) Exists(p string) bool {
+	_, err := f.Stat(p)
+	return err == nil
+}
+
+// IsDir reports whether p is a directory.
+func (f *FS) IsDir(p string) bool {
+	st, err := f.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+// Glob expands pattern like glob(3) without flags: sorted matches, and no
+// error for no match. Overlays that match and do not exist on disk are added,
+// so a new unsaved file in an included directory is seen.
+func (f *FS) Glob(pattern string) ([]string, error) {
+	if _, err := path.Match(pattern, ""); err != nil {
+		return nil, err
+	}
+	realPattern := f.Real(pattern)
+	matches, err := filepath.Glob(realPattern)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(matches))
+	seen := map[string]bool{}
+	for _, m := range matches {
+		logical := m
+		if f.Root != "" && f.Root != "/" && filepath.IsAbs(pattern) {
+			logical = "/" + strings.TrimPrefix(strings.TrimPrefix(m, filepath.Clean(f.Root)), "/")
+		}
+		out = append(out, logical)
+		seen[filepath.Clean(logical)] = true
+	}
+	f.mu.RLock()
+	for p := range f.overlay {
+		if ok, _ := filepath.Match(pattern, p); ok && !seen[p] {
+			out = append(out, p)
+		}
+	}
+	f.mu.RUnlock()
+	sort.Strings(out)
+	return out, nil
+}
+
+// HasMeta reports whether p contains glob metacharacters, as nginx decides
+// whether to glob an include.
+func HasMeta(p string) bool { return strings.ContainsAny(p, "*?[") }
+
+type overlayInfo struct {
+	name string
+	size int64
+}
+
+func (o overlayInfo) Name() string       { return o.name }
+func (o overlayInfo) Size() int64        { return o.size }
+func (o overlayInfo) Mode() fs.FileMode  { return 0o644 }
+func (o overlayInfo) ModTime() time.Time { return time.Time{} }
+func (o overlayInfo) IsDir() bool        { return false }
+func (o overlayInfo) Sys() any           { return nil }

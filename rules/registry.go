@@ -1,0 +1,71 @@
+// Package rules holds every rule fcgilint reports, one file per rule (or per
+// family of diagnostics a grammar or loader reports), with the ID, the
+// documentation and the default severity that every output shows.
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/fcgilint/fcgilint/lint/diag"
+)
+
+// DocsBase is where the rule pages are published; docs/rules/ID.md in the repo.
+const DocsBase = "https://github.com/fcgilint/fcgilint/blob/main/docs/rules/"
+
+// Rule describes one kind of finding.
+type Rule struct {
+	ID       string        // stable kebab-case ID, e.g. "fastcgi-pass-no-listener"
+	Title    string        // one sentence, no trailing period: SARIF shortDescription
+	Doc      string        // a paragraph: what is checked and why it breaks
+	Severity diag.Severity // default severity
+	Tags     []string      // "nginx", "php-fpm", "syntax", "security", ...
+	// SecuritySeverity is GitHub's CVSS-like score ("8.8") for security rules;
+	// empty for the rest.
+	SecuritySeverity string
+	// Source says which stage reports the rule: "nginx-parser", "nginx-loader",
+	// "fpm-parser", "fpm-loader", or "rule" for checks over the model.
+	Source string
+}
+
+// HelpURI is the rule's documentation page.
+func (r *Rule) HelpURI() string { return DocsBase + r.ID + ".md" }
+
+var (
+	mu       sync.RWMutex
+	registry = map[string]*Rule{}
+)
+
+// Register adds r; IDs must be unique.
+func Register(r *Rule) *Rule {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := registry[r.ID]; dup {
+		panic(fmt.Sprintf("rules: %s registered twice", r.ID))
+	}
+	if r.Severity == diag.None {
+		panic(fmt.Sprintf("rules: %s has no default severity", r.ID))
+	}
+	registry[r.ID] = r
+	return r
+}
+
+// Get returns the rule with id, or nil.
+func Get(id string) *Rule {
+	mu.RLock()
+	defer mu.RUnlock()
+	return registry[id]
+}
+
+// All returns every rule, sorted by ID.
+func All() []*Rule {
+	mu.RLock()
+	defer mu.RUnlock()
+	out := make([]*Rule, 0, len(registry))
+	for _, r := range registry {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

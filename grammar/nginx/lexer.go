@@ -1,0 +1,405 @@
+package nginx
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// Token types of the nginx configuration language. The lexer is total: every
+// byte of any input ends up in some token or in a lexical error, so a parse
+// never stops at the first bad character.
+const (
+	TokenWord lexer.TokenType = iota + 1
+	TokenSemi
+	TokenLBrace
+	TokenRBrace
+	TokenComment
+	TokenRaw // the body of a *_by_lua_block, kept verbatim
+)
+
+// MaxParam is NGX_CONF_BUFFER: nginx refuses a token this long.
+const MaxParam = 4096
+
+var symbols = map[string]lexer.TokenType{
+	"EOF":     lexer.EOF,
+	"Word":    TokenWord,
+	"Semi":    TokenSemi,
+	"LBrace":  TokenLBrace,
+	"RBrace":  TokenRBrace,
+	"Comment": TokenComment,
+	"Raw":     TokenRaw,
+}
+
+// LexError is a tokenizer error, reported with nginx's wording.
+type LexError struct {
+	Pos     lexer.Position
+	End     int // byte offset of the end of the offending text
+	Message string
+}
+
+// Definition is the participle lexer definition for nginx configuration.
+// It follows ngx_conf_read_token (src/core/ngx_conf_file.c) character by
+// character rather than approximating it with regular expressions, because
+// its rules are positional: '#' starts a comment only at a token start, '}'
+// does not end a token, a closing quote must be followed by a separator.
+type Definition struct{}
+
+// Lexer is the shared instance.
+var Lexer = &Definition{}
+
+// Symbols implements lexer.Definition.
+func (*Definition) Symbols() map[string]lexer.TokenType { return symbols }
+
+// Lex implements lexer.Definition.
+func (d *Definition) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return d.LexBytes(filename, b)
+}
+
+// LexBytes implements lexer.BytesDefinition.
+func (d *Definition) LexBytes(filename string, input []byte) (lexer.Lexer, error) {
+	return newScanner(filename, string(input)), nil
+}
+
+// LexString implements lexer.StringDefinition.
+func (d *Definition) LexString(filename string, input string) (lexer.Lexer, error) {
+	return newScanner(filename, input), nil
+}
+
+// scanner tokenizes one file. Errors do not stop it: they are collected and
+// scanning resumes as nginx would have had the text been well formed.
+type scanner struct {
+	filename  string
+	src       string
+	pos       int
+	line      int
+	lineStart int
+
+	// The first word of the statement being read and whether anything has
+	// been read since the last ';', '{' or '}': a '{' after a *_by_lua_block
+	// name opens a raw Lua body.
+	stmtName  string
+	stmtWords int
+	rawNext   bool
+
+	errors []LexError
+}
+
+func newScanner(filename, src string) *scanner {
+	return &scanner{filename: filename, src: src, line: 1}
+}
+
+func (s *scanner) position(off int) lexer.Position {
+	// Columns are 1-based bytes; the grammar's users convert at output.
+	line, start := s.line, s.lineStart
+	if off < s.pos {
+		// Only called for offsets on lines already passed when a token spans
+		// lines; recompute from the token start.
+		line = 1 + strings.Count(s.src[:off], "\n")
+		start = strings.LastIndexByte(s.src[:off], '\n') + 1
+	}
+	return lexer.Position{Filename: s.filename, Offset: off, Line: line, Column: off - start + 1}
+}
+
+func (s *scanner) errorf(start, end int, format string, args ...any) {
+	s.errors = append(s.errors, LexError{Pos: s.position(start), End: end, Message: fmt.Sprintf(format, args...)})
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+func (s *scanner) advance() byte {
+	c := s.src[s.pos]
+	s.pos++
+	if c == '\n' {
+		s.line++
+		s.lineStart = s.pos
+	}
+	return c
+}
+
+// Next implements lexer.Lexer.
+func (s *scanner) Next() (lexer.Token, error) {
+	if s.rawNext {
+		s.rawNext = false
+		return s.luaBody(), nil
+	}
+	// Skip whitespace.
+	for s.pos < len(s.src) && isSpace(s.src[s.pos]) {
+		s.advance()
+	}
+	if s.pos >= len(s.src) {
+		return lexer.EOFToken(s.position(s.pos)), nil
+	}
+	start := s.pos
+	startPos := s.position(start)
+	switch c := s.src[s.pos]; c {
+	case ';':
+		s.advance()
+		s.stmtName, s.stmtWords = "", 0
+		return lexer.Token{Type: TokenSemi, Value: ";", Pos: startPos}, nil
+	case '{':
+		s.advance()
+		if s.stmtWords > 0 && strings.HasSuffix(s.stmtName, "_by_lua_block") {
+			s.rawNext = true
+		}
+		s.stmtName, s.stmtWords = "", 0
+		return lexer.Token{Type: TokenLBrace, Value: "{", Pos: startPos}, nil
+	case '}':
+		s.advance()
+		s.stmtName, s.stmtWords = "", 0
+		return lexer.Token{Type: TokenRBrace, Value: "}", Pos: startPos}, nil
+	case '#':
+		for s.pos < len(s.src) && s.src[s.pos] != '\n' {
+			s.pos++
+		}
+		return lexer.Token{Type: TokenComment, Value: s.src[start:s.pos], Pos: startPos}, nil
+	}
+	s.word()
+	value := s.src[start:s.pos]
+	if s.stmtWords == 0 {
+		s.stmtName = Unquote(value)
+	}
+	s.stmtWords++
+	return lexer.Token{Type: TokenWord, Value: value, Pos: startPos}, nil
+}
+
+// word reads one token starting at s.pos, as ngx_conf_read_token does.
+func (s *scanner) word() {
+	start := s.pos
+	var quote byte
+	switch s.src[s.pos] {
+	case '"', '\'':
+		quote = s.advance()
+	}
+	variable := false
+	for s.pos < len(s.src) {
+		c := s.src[s.pos]
+		if quote != 0 {
+			s.advance()
+			switch c {
+			case '\\':
+				if s.pos < len(s.src) {
+					s.advance()
+				}
+			case quote:
+				s.checkAfterQuote()
+				s.checkLength(start, quote)
+				return
+			}
+			continue
+		}
+		if c == '{' && variable {
+			s.advance()
+			continue
+		}
+		variable = false
+		switch {
+		case c == '\\':
+			s.advance()
+			if s.pos < len(s.src) {
+				s.advance()
+			}
+			continue
+		case c == '$':
+			variable = true
+			s.advance()
+			continue
+		case isSpace(c) || c == ';' || c == '{':
+			s.checkLength(start, 0)
+			return
+		}
+		s.advance()
+	}
+	s.checkLength(start, quote)
+}
+
+// checkAfterQuote enforces that a closing quote is followed by whitespace,
+// ';', '{' or ')', reporting nginx's `unexpected "x"` otherwise. Scanning then
+// goes on as if a space had been there.
+func (s *scanner) checkAfterQuote() {
+	if s.pos >= len(s.src) {
+		return
+	}
+	c := s.src[s.pos]
+	if isSpace(c) || c == ';' || c == '{' || c == ')' {
+		return
+	}
+	_, size := decodeRuneAt(s.src, s.pos)
+	s.errorf(s.pos, s.pos+size, "unexpected %q", s.src[s.pos:s.pos+size])
+}
+
+func (s *scanner) checkLength(start int, quote byte) {
+	// nginx counts from after an opening quote, and a closing quote still
+	// occupies its buffer (see the package tests for the exact limits).
+	from := start
+	if quote != 0 {
+		from++
+	}
+	closed := quote != 0 && s.pos-start >= 2 && s.src[s.pos-1] == quote && !escapedAt(s.src[from:s.pos], s.pos-1-from)
+	content := s.pos - from
+	if closed {
+		content-- // without the closing quote
+	}
+	head := s.src[from:min(from+10, len(s.src))]
+	switch {
+	case quote != 0 && content >= MaxParam:
+		s.errorf(start, s.pos, "too long parameter, probably missing terminating '%c' character", quote)
+	case quote != 0 && closed && content == MaxParam-1, quote == 0 && content >= MaxParam:
+		s.errorf(start, s.pos, "too long parameter \"%s...\" started", head)
+	}
+}
+
+// luaBody reads the body of a *_by_lua_block up to (not including) its
+// closing brace, following lua-nginx-module's block reader: Lua strings,
+// long brackets and comments may hold braces that do not count.
+func (s *scanner) luaBody() lexer.Token {
+	start := s.pos
+	startPos := s.position(start)
+	depth := 0
+	for s.pos < len(s.src) {
+		c := s.src[s.pos]
+		switch {
+		case c == '{':
+			depth++
+			s.advance()
+		case c == '}':
+			if depth == 0 {
+				return lexer.Token{Type: TokenRaw, Value: s.src[start:s.pos], Pos: startPos}
+			}
+			depth--
+			s.advance()
+		case c == '"' || c == '\'':
+			s.advance()
+			for s.pos < len(s.src) {
+				d := s.advance()
+				if d == '\\' && s.pos < len(s.src) {
+					s.advance()
+				} else if d == c || d == '\n' {
+					break
+				}
+			}
+		case c == '-' && strings.HasPrefix(s.src[s.pos:], "--"):
+			s.advance()
+			s.advance()
+			if level, ok := longBracket(s.src[s.pos:]); ok {
+				s.skipLong(level)
+				continue
+			}
+			for s.pos < len(s.src) && s.src[s.pos] != '\n' {
+				s.advance()
+			}
+		case c == '[':
+			if level, ok := longBracket(s.src[s.pos:]); ok {
+				s.skipLong(level)
+				continue
+			}
+			s.advance()
+		default:
+			s.advance()
+		}
+	}
+	return lexer.Token{Type: TokenRaw, Value: s.src[start:s.pos], Pos: startPos}
+}
+
+// longBracket recognises a Lua long bracket opening "[", "="*, "[".
+func longBracket(s string) (int, bool) {
+	if len(s) < 2 || s[0] != '[' {
+		return 0, false
+	}
+	i := 1
+	for i < len(s) && s[i] == '=' {
+		i++
+	}
+	if i < len(s) && s[i] == '[' {
+		return i - 1, true
+	}
+	return 0, false
+}
+
+func (s *scanner) skipLong(level int) {
+	closing := "]" + strings.Repeat("=", level) + "]"
+	s.pos += level + 2
+	end := strings.Index(s.src[s.pos:], closing)
+	stop := len(s.src)
+	if end >= 0 {
+		stop = s.pos + end + len(closing)
+	}
+	for s.pos < stop {
+		s.advance()
+	}
+}
+
+func decodeRuneAt(s string, i int) (rune, int) {
+	for j, r := range s[i:] {
+		if j == 0 {
+			n := 1
+			for n < 4 && i+n < len(s) && s[i+n]&0xC0 == 0x80 {
+				n++
+			}
+			if r == 0xFFFD {
+				return r, 1
+			}
+			return r, n
+		}
+	}
+	return 0, 1
+}
+
+// Unquote returns the token value nginx keeps for raw token text: quotes
+// stripped and backslash escapes applied (\" \' \\ keep the second char, \t
+// \r \n become control characters, any other \x keeps both characters).
+func Unquote(raw string) string {
+	if raw == "" {
+		return raw
+	}
+	body := raw
+	if q := raw[0]; q == '"' || q == '\'' {
+		body = raw[1:]
+		if len(body) > 0 && body[len(body)-1] == q && !escapedAt(body, len(body)-1) {
+			body = body[:len(body)-1]
+		}
+	}
+	if strings.IndexByte(body, '\\') < 0 {
+		return body
+	}
+	var b strings.Builder
+	b.Grow(len(body))
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c != '\\' || i+1 >= len(body) {
+			b.WriteByte(c)
+			continue
+		}
+		switch n := body[i+1]; n {
+		case '"', '\'', '\\':
+			b.WriteByte(n)
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case 'n':
+			b.WriteByte('\n')
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(n)
+		}
+		i++
+	}
+	return b.String()
+}
+
+// escapedAt reports whether the byte at i is preceded by an odd run of
+// backslashes.
+func escapedAt(s string, i int) bool {
+	n := 0
+	for j := i - 1; j >= 0 && s[j] == '\\'; j-- {
+		n++
+	}
+	return n%2 == 1
+}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/diag"
 )
 
@@ -27,6 +28,9 @@ type Rule struct {
 	// Source says which stage reports the rule: "nginx-parser", "nginx-loader",
 	// "fpm-parser", "fpm-loader", or "rule" for checks over the model.
 	Source string
+	// Run checks the model and reports through the pass; nil for rules that
+	// a grammar or loader reports while reading.
+	Run func(*lint.Pass)
 }
 
 // HelpURI is the rule's documentation page.
@@ -68,4 +72,13 @@ func All() []*Rule {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// Run runs every rule that checks the model over p.
+func Run(p *lint.Pass) {
+	for _, r := range All() {
+		if r.Run != nil {
+			r.Run(p)
+		}
+	}
 }

@@ -1,0 +1,295 @@
+package nginxconf
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	ast "github.com/fcgilint/fcgilint/grammar/nginx"
+	"github.com/fcgilint/fcgilint/lint/diag"
+	"github.com/fcgilint/fcgilint/lint/files"
+)
+
+// Rule IDs of what the loader itself reports.
+const (
+	RuleSyntax          = "nginx-syntax"
+	RuleIncludeNotFound = "nginx-include-not-found"
+	RuleIncludeCycle    = "nginx-include-cycle"
+	RuleIncludeError    = "nginx-include-unreadable"
+)
+
+// MaxNodes bounds the resolved tree: include globs that fan out recursively
+// could otherwise make a small tree of files expand without end.
+const MaxNodes = 4_000_000
+
+// Options control loading.
+type Options struct {
+	FS *files.FS
+	// ConfPrefix is the directory relative include paths resolve against;
+	// "" means the main file's directory, as nginx does with -c.
+	ConfPrefix string
+	// MirrorPrefixes are standard nginx configuration directories (such as
+	// /etc/nginx) that the checked tree stands in for: an absolute include
+	// under one of them is read from the same place under ConfPrefix when it
+	// exists there. Used when checking a copy of /etc/nginx kept in a
+	// repository, never with an explicit --root.
+	MirrorPrefixes []string
+	// Cache, when set, keeps parsed files between loads (keyed by path and
+	// content), so an editor re-parses only what changed.
+	Cache *ParseCache
+}
+
+// DefaultMirrorPrefixes are where distributions and builds keep nginx.conf.
+var DefaultMirrorPrefixes = []string{"/etc/nginx", "/usr/local/nginx/conf", "/usr/local/etc/nginx",
+	"/opt/nginx/conf", "/usr/local/openresty/nginx/conf", "/etc/openresty"}
+
+type loader struct {
+	opts  Options
+	cfg   *Config
+	diags []diag.Diagnostic
+	nodes int
+	// stack is the chain of files being included, for cycle detection.
+	stack      []string
+	cycleSeen  map[string]bool
+	reportedAt map[string]bool // include problems already reported, by place
+}
+
+// Load reads the configuration set whose main file is path, in the main
+// context. Diagnostics are the syntax and include errors found.
+func Load(path string, opts Options) (*Config, []diag.Diagnostic) {
+	return load(path, CtxMain, false, opts)
+}
+
+// LoadIn reads path as if it were included in context ctx: a site or snippet
+// opened without the main configuration that includes it.
+func LoadIn(path string, ctx Context, opts Options) (*Config, []diag.Diagnostic) {
+	return load(path, ctx, true, opts)
+}
+
+func load(path string, ctx Context, standalone bool, opts Options) (*Config, []diag.Diagnostic) {
+	if opts.FS == nil {
+		opts.FS = &files.FS{}
+	}
+	if opts.ConfPrefix == "" {
+		opts.ConfPrefix = filepath.Dir(path)
+	}
+	l := &loader{
+		opts:       opts,
+		cfg:        &Config{Main: path, Standalone: standalone, Files: map[string]*ast.File{}, ConfPrefix: opts.ConfPrefix},
+		cycleSeen:  map[string]bool{},
+		reportedAt: map[string]bool{},
+	}
+	l.cfg.Root = &Node{Ctx: ctx}
+	f, err := l.read(path)
+	if err != nil {
+		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleIncludeError, Severity: diag.Error,
+			Message:  fmt.Sprintf("cannot read %s: %s", path, describe(err)),
+			Location: diag.Location{File: path, Range: diag.Range{Start: diag.Pos{Line: 1, Column: 1}, End: diag.Pos{Line: 1, Column: 1}}}})
+		return l.cfg, l.diags
+	}
+	l.stack = append(l.stack, path)
+	l.cfg.Root.Children = l.stmts(f, f.Items, l.cfg.Root, ctx)
+	return l.cfg, l.diags
+}
+
+// read parses a file once per load (or once per content with a cache).
+func (l *loader) read(path string) (*ast.File, error) {
+	if f, ok := l.cfg.Files[path]; ok {
+		return f, nil
+	}
+	src, err := l.opts.FS.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var f *ast.File
+	if l.opts.Cache != nil {
+		f = l.opts.Cache.Parse(path, src)
+	} else {
+		f = ast.Parse(path, src)
+	}
+	l.cfg.Files[path] = f
+	l.cfg.Order = append(l.cfg.Order, path)
+	for _, e := range f.Errors {
+		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleSyntax, Severity: diag.Error, Message: e.Message,
+			Location: f.Location(e.Start, e.End)})
+	}
+	return f, nil
+}
+
+// stmts builds the nodes of a statement list standing in context ctx.
+func (l *loader) stmts(f *ast.File, list []*ast.Stmt, parent *Node, ctx Context) []*Node {
+	var out []*Node
+	for _, s := range list {
+		if s.Directive != nil {
+			out = append(out, l.directive(f, s.Directive, parent, ctx))
+			continue
+		}
+		if s.Stray != nil && s.Stray.Block != nil {
+			// `{ ... }` without a name: already a syntax error; its content
+			// is still read so that its own problems show.
+			blk := &Node{Dir: &ast.Directive{Pos: s.Stray.Pos, Name: &ast.Word{Pos: s.Stray.Pos, Raw: "{", Value: "{"}, Block: s.Stray.Block}, File: f, Ctx: ctx, Parent: parent}
+			blk.Children = l.stmts(f, s.Stray.Block.Stmts, blk, ctx)
+			out = append(out, blk)
+		}
+	}
+	return out
+}
+
+func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Context) *Node {
+	n := &Node{Dir: d, File: f, Ctx: ctx, Parent: parent}
+	l.nodes++
+	if l.nodes == MaxNodes {
+		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleIncludeCycle, Severity: diag.Error,
+			Message:  fmt.Sprintf("the configuration expands to more than %d directives through includes; stopped here", MaxNodes),
+			Location: n.Location()})
+	}
+	if l.nodes >= MaxNodes {
+		return n
+	}
+	if n.IsInclude() && ctx != CtxRaw {
+		if ctx != CtxEntries || entriesFollowInclude(parent) {
+			l.include(n, ctx)
+		}
+		return n
+	}
+	if d.Block == nil {
+		return n
+	}
+	inner := BlockContext(d.Name.Value, ctx, len(d.Args))
+	if d.Block.Raw != nil {
+		inner = CtxRaw
+	}
+	n.Children = l.stmts(f, d.Block.Stmts, n, inner)
+	return n
+}
+
+// entriesFollowInclude reports whether the entry block of parent reads
+// include lines, as the map, geo and types handlers do.
+func entriesFollowInclude(parent *Node) bool {
+	for p := parent; p != nil && p.Dir != nil; p = p.Parent {
+		if p.IsInclude() {
+			continue
+		}
+		switch p.Name() {
+		case "map", "geo", "types", "geoip2":
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// include expands an include directive in place.
+func (l *loader) include(n *Node, ctx Context) {
+	if len(n.Dir.Args) != 1 {
+		return // the argument count is a directive check
+	}
+	pattern := n.Dir.Args[0].Value
+	if !filepath.IsAbs(pattern) {
+		pattern = filepath.Join(l.cfg.ConfPrefix, pattern)
+	}
+	pattern = l.mirror(pattern)
+	var paths []string
+	if files.HasMeta(pattern) {
+		matches, err := l.opts.FS.Glob(pattern)
+		if err != nil {
+			l.report(n, RuleIncludeError, fmt.Sprintf("invalid include pattern %q: %v", n.Dir.Args[0].Value, err))
+			return
+		}
+		// Directories that match are kept: nginx tries to read them as
+		// files and fails, and so does read below.
+		paths = matches
+	} else {
+		paths = []string{pattern}
+	}
+	for _, p := range paths {
+		if l.inStack(p) {
+			if !l.cycleSeen[p] {
+				l.cycleSeen[p] = true
+				chain := append(append([]string{}, l.stack[indexOf(l.stack, p):]...), p)
+				l.report(n, RuleIncludeCycle, fmt.Sprintf("include cycle: %s; nginx would include these files again and again until it runs out of file descriptors", strings.Join(chain, " → ")))
+			}
+			continue
+		}
+		f, err := l.read(p)
+		if err != nil {
+			rule := RuleIncludeError
+			if errors.Is(err, fs.ErrNotExist) {
+				rule = RuleIncludeNotFound
+			}
+			l.report(n, rule, fmt.Sprintf("open() %q failed (%s): nginx refuses the configuration; create the file or fix the path (relative paths resolve against %s)", p, describe(err), l.cfg.ConfPrefix))
+			continue
+		}
+		n.Included = append(n.Included, f)
+		l.stack = append(l.stack, p)
+		n.Children = append(n.Children, l.stmts(f, f.Items, n, ctx)...)
+		l.stack = l.stack[:len(l.stack)-1]
+	}
+}
+
+// mirror maps an absolute path under a standard conf directory to the
+// checked tree, when the tree has it.
+func (l *loader) mirror(p string) string {
+	for _, pre := range l.opts.MirrorPrefixes {
+		rel, ok := strings.CutPrefix(p, pre+"/")
+		if !ok || filepath.Clean(pre) == filepath.Clean(l.cfg.ConfPrefix) {
+			continue
+		}
+		cand := filepath.Join(l.cfg.ConfPrefix, rel)
+		probe := cand
+		if files.HasMeta(cand) {
+			probe = filepath.Dir(cand)
+			for files.HasMeta(probe) {
+				probe = filepath.Dir(probe)
+			}
+		}
+		if l.opts.FS.Exists(probe) {
+			return cand
+		}
+	}
+	return p
+}
+
+func (l *loader) inStack(p string) bool { return indexOf(l.stack, p) >= 0 }
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func (l *loader) report(n *Node, rule, msg string) {
+	loc := n.ArgLocation(0)
+	key := fmt.Sprintf("%s:%d:%s", loc.File, loc.Range.Start.Offset, msg)
+	if l.reportedAt[key] {
+		return
+	}
+	l.reportedAt[key] = true
+	l.diags = append(l.diags, diag.Diagnostic{Rule: rule, Severity: diag.Error, Message: msg, Location: loc})
+}
+
+// describe renders an error as nginx does: errno and text.
+func describe(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return fmt.Sprintf("%d: %s", int(errno), capitalize(errno.Error()))
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

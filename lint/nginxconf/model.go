@@ -1,0 +1,162 @@
+// Package nginxconf loads an nginx configuration set the way nginx reads it:
+// from a main file, following include directives in the context where they
+// appear, into a tree of directive occurrences, each knowing its context.
+// A file included from several places appears once per place.
+package nginxconf
+
+import (
+	ast "github.com/fcgilint/fcgilint/grammar/nginx"
+	"github.com/fcgilint/fcgilint/lint/diag"
+)
+
+// Context is where a directive stands, as nginx's cmd_type bits name it.
+type Context int
+
+// The contexts of nginx's configuration (NGX_*_CONF), plus the bodies whose
+// entries are not directives.
+const (
+	CtxNone Context = iota
+	CtxMain
+	CtxEvent
+	CtxHTTPMain
+	CtxHTTPSrv
+	CtxHTTPLoc
+	CtxHTTPUps
+	CtxHTTPSif
+	CtxHTTPLif
+	CtxHTTPLmt
+	CtxStreamMain
+	CtxStreamSrv
+	CtxStreamUps
+	CtxMailMain
+	CtxMailSrv
+	CtxRTMPMain
+	CtxRTMPSrv
+	CtxRTMPApp
+	CtxRTMPRec
+	// CtxEntries is the body of map, geo, types, split_clients, charset_map,
+	// match and similar blocks: lines of values, where only include is a
+	// directive.
+	CtxEntries
+	// CtxRaw is the verbatim body of a *_by_lua_block.
+	CtxRaw
+)
+
+var contextNames = [...]string{"none", "main", "events", "http", "server", "location", "upstream",
+	"if in server", "if in location", "limit_except", "stream", "stream server", "stream upstream",
+	"mail", "mail server", "rtmp", "rtmp server", "rtmp application", "rtmp recorder", "block entries", "raw"}
+
+func (c Context) String() string {
+	if int(c) < len(contextNames) {
+		return contextNames[c]
+	}
+	return "?"
+}
+
+// Node is one directive occurrence in the resolved tree.
+type Node struct {
+	Dir  *ast.Directive
+	File *ast.File
+	// Ctx is the context the directive stands in.
+	Ctx    Context
+	Parent *Node
+	// Children are the statements of the directive's block, in order. For an
+	// include directive they are the top-level statements of every included
+	// file, in glob order.
+	Children []*Node
+	// Included lists the files an include directive read.
+	Included []*ast.File
+}
+
+// Name is the directive name as nginx sees it.
+func (n *Node) Name() string { return n.Dir.Name.Value }
+
+// Args are the argument values.
+func (n *Node) Args() []string {
+	out := make([]string, len(n.Dir.Args))
+	for i, a := range n.Dir.Args {
+		out[i] = a.Value
+	}
+	return out
+}
+
+// IsInclude reports whether n is an include directive (whose children are
+// the included files' statements).
+func (n *Node) IsInclude() bool { return n.Dir != nil && n.Dir.Name.Value == "include" && n.Ctx != CtxRaw }
+
+// Location is the range of the whole directive header (name to terminator).
+func (n *Node) Location() diag.Location { return RangeOf(n.File, n.Dir.Pos.Offset, n.Dir.HeaderEnd()) }
+
+// NameLocation is the range of the directive name.
+func (n *Node) NameLocation() diag.Location {
+	return RangeOf(n.File, n.Dir.Name.Pos.Offset, n.Dir.Name.End())
+}
+
+// ArgLocation is the range of argument i.
+func (n *Node) ArgLocation(i int) diag.Location {
+	a := n.Dir.Args[i]
+	return RangeOf(n.File, a.Pos.Offset, a.End())
+}
+
+// Walk calls fn for n's descendants in document order, looking through
+// include directives (fn sees the include node, then the included nodes).
+// Returning false from fn skips that node's children.
+func (n *Node) Walk(fn func(*Node) bool) {
+	for _, c := range n.Children {
+		if fn(c) {
+			c.Walk(fn)
+		}
+	}
+}
+
+// Block returns the directives of n's block with includes spliced in, as
+// nginx sees them: the include nodes themselves are left out.
+func (n *Node) Block() []*Node {
+	var out []*Node
+	var add func([]*Node)
+	add = func(ns []*Node) {
+		for _, c := range ns {
+			if c.IsInclude() {
+				add(c.Children)
+				continue
+			}
+			out = append(out, c)
+		}
+	}
+	add(n.Children)
+	return out
+}
+
+// Enclosing returns the nearest ancestor that is a block directive (not an
+// include), or nil at the top.
+func (n *Node) Enclosing() *Node {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Dir == nil || !p.IsInclude() {
+			return p
+		}
+	}
+	return nil
+}
+
+// Config is one loaded configuration set.
+type Config struct {
+	// Main is the path of the file the set was loaded from.
+	Main string
+	// Standalone is set when Main was analysed without the main config that
+	// includes it, in the context its directives imply.
+	Standalone bool
+	// Root holds the top-level directives (its Dir is nil, its Ctx the
+	// context of the file's top level).
+	Root *Node
+	// Files are every file read, by path.
+	Files map[string]*ast.File
+	// Order lists Files' paths in the order first read.
+	Order []string
+	// ConfPrefix is the directory relative includes resolve against.
+	ConfPrefix string
+}
+
+// RangeOf is the location [start, end) in f.
+func RangeOf(f *ast.File, start, end int) diag.Location {
+	return f.Location(start, end)
+}

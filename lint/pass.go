@@ -1,0 +1,69 @@
+// Package lint holds what every rule sees: the loaded configuration sets and
+// a way to report. The CLI and the language server build a Pass, run the
+// rules over it and hand the diagnostics to an output.
+package lint
+
+import (
+	"sync"
+
+	"github.com/fcgilint/fcgilint/lint/diag"
+	"github.com/fcgilint/fcgilint/lint/files"
+	"github.com/fcgilint/fcgilint/lint/fpm"
+	"github.com/fcgilint/fcgilint/lint/nginxconf"
+)
+
+// Pass is one run of the rules.
+type Pass struct {
+	FS *files.FS
+	// Nginx are the nginx configuration sets checked.
+	Nginx []*nginxconf.Config
+	// FPM are the php-fpm configuration sets checked.
+	FPM []*fpm.Config
+	// NginxVersion, when set ("1.22.1"), makes directives that this nginx
+	// version lacks unknown.
+	NginxVersion string
+
+	mu    sync.Mutex
+	diags []diag.Diagnostic
+}
+
+// Report records a finding.
+func (p *Pass) Report(d diag.Diagnostic) {
+	p.mu.Lock()
+	p.diags = append(p.diags, d)
+	p.mu.Unlock()
+}
+
+// Diagnostics returns what was reported, sorted and without repeats.
+func (p *Pass) Diagnostics() []diag.Diagnostic {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	diag.Sort(p.diags)
+	p.diags = diag.Dedup(p.diags)
+	return p.diags
+}
+
+// NginxDirectives calls fn for every directive occurrence of every nginx
+// set, in document order, looking through includes.
+func (p *Pass) NginxDirectives(fn func(cfg *nginxconf.Config, n *nginxconf.Node)) {
+	for _, cfg := range p.Nginx {
+		cfg.Root.Walk(func(n *nginxconf.Node) bool {
+			fn(cfg, n)
+			return true
+		})
+	}
+}
+
+// NginxBlocks calls fn for the top level and for every block of every nginx
+// set, with the block's directives as nginx sees them (includes spliced).
+func (p *Pass) NginxBlocks(fn func(cfg *nginxconf.Config, block *nginxconf.Node, body []*nginxconf.Node)) {
+	for _, cfg := range p.Nginx {
+		fn(cfg, cfg.Root, cfg.Root.Block())
+		cfg.Root.Walk(func(n *nginxconf.Node) bool {
+			if n.Dir.Block != nil && n.Dir.Block.Raw == nil {
+				fn(cfg, n, n.Block())
+			}
+			return true
+		})
+	}
+}

@@ -1,0 +1,93 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/fcgilint/fcgilint/lint"
+	"github.com/fcgilint/fcgilint/lint/diag"
+	"github.com/fcgilint/fcgilint/lint/nginxconf"
+	"github.com/fcgilint/fcgilint/lint/nginxdb"
+)
+
+// NginxUnknownDirective: a name no module of nginx (or of the well-known
+// third-party modules) defines. nginx refuses the configuration.
+var NginxUnknownDirective = Register(&Rule{
+	ID:       "nginx-unknown-directive",
+	Title:    "Unknown nginx directive",
+	Doc:      "No module of nginx, nor of the widely used third-party modules fcgilint knows (lua, njs, headers-more, geoip2, brotli, …), defines a directive of this name: usually a typo, or a module that is not loaded. nginx refuses the configuration with `unknown directive`.",
+	Severity: diag.Error,
+	Tags:     []string{"nginx", "correctness"},
+	Source:   "rule",
+	Run: func(p *lint.Pass) {
+		p.NginxDirectives(func(_ *nginxconf.Config, n *nginxconf.Node) {
+			if _, st := n.Spec(p.NginxVersion); st != nginxconf.Unknown {
+				return
+			}
+			msg := fmt.Sprintf("unknown directive %q: nginx refuses the configuration", n.Name())
+			if other := nginxdb.Lookup(n.Name()); len(other) > 0 && p.NginxVersion != "" {
+				msg = fmt.Sprintf("unknown directive %q in nginx %s (%s)", n.Name(), p.NginxVersion, versionSpan(other[0]))
+			} else if s := suggest(n.Name()); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			d := diag.Diagnostic{Rule: "nginx-unknown-directive", Severity: diag.Error, Message: msg, Location: n.NameLocation()}
+			if s := suggest(n.Name()); s != "" && !n.Dir.Name.Quoted() {
+				d.Fixes = []diag.Fix{{Title: fmt.Sprintf("Replace with %q", s), Edits: []diag.TextEdit{{Location: n.NameLocation(), NewText: s}}}}
+			}
+			p.Report(d)
+		})
+	},
+})
+
+func versionSpan(d *nginxdb.Directive) string {
+	switch {
+	case d.Since != "" && d.Until != "":
+		return fmt.Sprintf("it exists from %s to %s", d.Since, d.Until)
+	case d.Since != "":
+		return fmt.Sprintf("it was added in %s", d.Since)
+	case d.Until != "":
+		return fmt.Sprintf("it was removed after %s", d.Until)
+	}
+	return "it belongs to " + d.Module
+}
+
+// suggest returns the known directive closest to name (edit distance ≤ 2),
+// or "".
+func suggest(name string) string {
+	best, bestD := "", 3
+	for _, d := range nginxdb.All() {
+		if abs(len(d.Name)-len(name)) >= bestD {
+			continue
+		}
+		if dist := editDistance(name, d.Name); dist < bestD {
+			best, bestD = d.Name, dist
+		}
+	}
+	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

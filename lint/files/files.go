@@ -6,6 +6,7 @@ package files
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -13,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -69,18 +71,27 @@ func (f *FS) ReadFile(p string) ([]byte, error) {
 	if b, ok := f.overlaid(p); ok {
 		return b, nil
 	}
-	real := f.Real(p)
-	st, err := os.Stat(real)
+	fh, err := os.Open(f.Real(p))
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
 	if err != nil {
 		return nil, err
 	}
 	if st.IsDir() {
-		return nil, &fs.PathError{Op: "read", Path: p, Err: errors.New("is a directory")}
+		return nil, &fs.PathError{Op: "read", Path: p, Err: syscall.EISDIR}
 	}
 	if st.Size() > MaxFileSize {
 		return nil, &fs.PathError{Op: "read", Path: p, Err: ErrTooLarge}
 	}
-	return os.ReadFile(real)
+	buf := make([]byte, st.Size())
+	n, err := io.ReadFull(fh, buf)
+	if err == io.ErrUnexpectedEOF {
+		err = nil // the file shrank while being read
+	}
+	return buf[:n], err
 }
 
 // Stat describes a file; overlays count as regular files.

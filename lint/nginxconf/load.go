@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 
 	ast "github.com/fcgilint/fcgilint/grammar/nginx"
@@ -95,6 +97,59 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 	return l.cfg, l.diags
 }
 
+// prefetch reads and parses the files of a large glob in parallel; the
+// include loop then finds them parsed. Results are registered in glob
+// order, so diagnostics and Order stay deterministic.
+func (l *loader) prefetch(paths []string) {
+	const minParallel = 16
+	var todo []string
+	for _, p := range paths {
+		if _, ok := l.cfg.Files[p]; !ok && !l.inStack(p) {
+			todo = append(todo, p)
+		}
+	}
+	if len(todo) < minParallel {
+		return
+	}
+	type result struct {
+		src []byte
+		err error
+		f   *ast.File
+	}
+	results := make([]result, len(todo))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				src, err := l.opts.FS.ReadFile(todo[i])
+				r := result{src: src, err: err}
+				if err == nil {
+					if l.opts.Cache != nil {
+						r.f = l.opts.Cache.Parse(todo[i], src)
+					} else {
+						r.f = ast.Parse(todo[i], src)
+					}
+				}
+				results[i] = r
+			}
+		}()
+	}
+	for i := range todo {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, r := range results {
+		if r.err == nil {
+			l.register(todo[i], r.f)
+		}
+	}
+}
+
 // read parses a file once per load (or once per content with a cache).
 func (l *loader) read(path string) (*ast.File, error) {
 	if f, ok := l.cfg.Files[path]; ok {
@@ -110,13 +165,18 @@ func (l *loader) read(path string) (*ast.File, error) {
 	} else {
 		f = ast.Parse(path, src)
 	}
+	l.register(path, f)
+	return f, nil
+}
+
+// register records a parsed file and its syntax errors.
+func (l *loader) register(path string, f *ast.File) {
 	l.cfg.Files[path] = f
 	l.cfg.Order = append(l.cfg.Order, path)
 	for _, e := range f.Errors {
 		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleSyntax, Severity: diag.Error, Message: e.Message,
 			Location: f.Location(e.Start, e.End)})
 	}
-	return f, nil
 }
 
 // stmts builds the nodes of a statement list standing in context ctx.
@@ -205,6 +265,7 @@ func (l *loader) include(n *Node, ctx Context) {
 	} else {
 		paths = []string{pattern}
 	}
+	l.prefetch(paths)
 	for _, p := range paths {
 		if l.inStack(p) {
 			if !l.cycleSeen[p] {

@@ -7,6 +7,7 @@ package nginxconf
 import (
 	ast "github.com/fcgilint/fcgilint/grammar/nginx"
 	"github.com/fcgilint/fcgilint/lint/diag"
+	"github.com/fcgilint/fcgilint/lint/nginxdb"
 )
 
 // Context is where a directive stands, as nginx's cmd_type bits name it.
@@ -66,6 +67,13 @@ type Node struct {
 	Children []*Node
 	// Included lists the files an include directive read.
 	Included []*ast.File
+
+	// The database entry for the directive, looked up once, since every
+	// rule asks (a Pass targets one nginx version).
+	specEntry   *nginxdb.Directive
+	specStatus  Status
+	specDone    bool
+	specVersion string
 }
 
 // Name is the directive name as nginx sees it.
@@ -82,7 +90,9 @@ func (n *Node) Args() []string {
 
 // IsInclude reports whether n is an include directive (whose children are
 // the included files' statements).
-func (n *Node) IsInclude() bool { return n.Dir != nil && n.Dir.Name.Value == "include" && n.Ctx != CtxRaw }
+func (n *Node) IsInclude() bool {
+	return n.Dir != nil && n.Dir.Name.Value == "include" && n.Ctx != CtxRaw
+}
 
 // Location is the range of the whole directive header (name to terminator).
 func (n *Node) Location() diag.Location { return RangeOf(n.File, n.Dir.Pos.Offset, n.Dir.HeaderEnd()) }

@@ -5,7 +5,7 @@ import (
 )
 
 // Status of a directive occurrence against the directive database.
-type Status int
+type Status uint8
 
 const (
 	// Known: the directive exists and is allowed where it stands.
@@ -79,18 +79,18 @@ func Lookup(name string, ctx Context, version string) (*nginxdb.Directive, Statu
 	return nil, Unknown
 }
 
-// Spec looks n up where it stands.
+// Spec looks n up where it stands. Entries of map-like bodies, raw Lua and
+// nameless blocks are Unchecked.
 func (n *Node) Spec(version string) (*nginxdb.Directive, Status) {
-	if n.Ctx == CtxEntries {
-		if n.IsInclude() {
-			return nil, Unchecked
-		}
-		return nil, Unchecked
+	if n.specDone && n.specVersion == version {
+		return n.specEntry, n.specStatus
 	}
-	if n.Ctx == CtxRaw || n.Dir.Name.Value == "{" {
-		return nil, Unchecked
+	n.specEntry, n.specStatus = nil, Unchecked
+	if n.Ctx != CtxEntries && n.Ctx != CtxRaw && n.Dir.Name.Value != "{" {
+		n.specEntry, n.specStatus = Lookup(n.Name(), n.Ctx, version)
 	}
-	return Lookup(n.Name(), n.Ctx, version)
+	n.specDone, n.specVersion = true, version
+	return n.specEntry, n.specStatus
 }
 
 // InferContext chooses the context a file read on its own was written for:

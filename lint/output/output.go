@@ -102,4 +102,3 @@ func FileSources(read func(string) ([]byte, error)) Sources {
 		return x
 	}
 }
-

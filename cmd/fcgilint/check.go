@@ -104,6 +104,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	if len(found) == 0 {
+		fmt.Fprintf(stderr, "fcgilint: warning: no nginx or php-fpm configuration found under %s\n", strings.Join(paths, ", "))
+	}
 	pass := &lint.Pass{FS: fsys, NginxVersion: cf.nginxVersion}
 	loadDiags := loadSets(pass, found, cf, cf.root == "")
 	rules.Run(pass)

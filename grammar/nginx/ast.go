@@ -7,7 +7,11 @@
 package nginx
 
 import (
+	"sync"
+
 	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/fcgilint/fcgilint/lint/diag"
 )
 
 // File is one parsed configuration file.
@@ -16,6 +20,20 @@ type File struct {
 	Src    string
 	Items  []*Stmt
 	Errors []SyntaxError
+
+	linesOnce sync.Once
+	lines     *diag.LineIndex
+}
+
+// Lines returns the file's line index, built on first use.
+func (f *File) Lines() *diag.LineIndex {
+	f.linesOnce.Do(func() { f.lines = diag.NewLineIndex([]byte(f.Src)) })
+	return f.lines
+}
+
+// Location is the range [start, end) of the file.
+func (f *File) Location(start, end int) diag.Location {
+	return diag.Location{File: f.Path, Range: f.Lines().Range(start, end)}
 }
 
 // SyntaxError is one error in nginx's words, e.g. `unexpected "}"`.

@@ -10,17 +10,24 @@ import (
 type LineIndex struct {
 	src    []byte
 	starts []int // byte offset of the first byte of each line
+	// ascii files (nearly all configurations) need no counting to convert
+	// byte columns to characters or UTF-16 units.
+	ascii bool
 }
 
 // NewLineIndex indexes src. It keeps a reference to src, not a copy.
 func NewLineIndex(src []byte) *LineIndex {
 	starts := make([]int, 1, 1+len(src)/32)
+	ascii := true
 	for i, c := range src {
 		if c == '\n' {
 			starts = append(starts, i+1)
 		}
+		if c >= 0x80 {
+			ascii = false
+		}
 	}
-	return &LineIndex{src: src, starts: starts}
+	return &LineIndex{src: src, starts: starts, ascii: ascii}
 }
 
 // Pos returns the position of byte offset off (clamped to the file).
@@ -60,11 +67,17 @@ func (x *LineIndex) Line(n int) []byte {
 // UTF16Column converts a 1-based byte column on line n to a 0-based count of
 // UTF-16 code units, as LSP and SARIF's utf16CodeUnits want.
 func (x *LineIndex) UTF16Column(line, byteCol int) int {
+	if x.ascii {
+		return len(x.lineUpTo(line, byteCol))
+	}
 	return utf16Units(x.lineUpTo(line, byteCol))
 }
 
 // RuneColumn converts a 1-based byte column to a 1-based rune column.
 func (x *LineIndex) RuneColumn(line, byteCol int) int {
+	if x.ascii {
+		return len(x.lineUpTo(line, byteCol)) + 1
+	}
 	return utf8.RuneCount(x.lineUpTo(line, byteCol)) + 1
 }
 

@@ -140,7 +140,13 @@ func Paths(paths []string) ([]File, error) {
 				return nil
 			}
 			src, err := readSmall(path, MaxScanSize)
-			if err != nil || looksBinary(src) {
+			if err != nil {
+				return nil
+			}
+			// Binary files are skipped, unless named as a main
+			// configuration: a corrupted nginx.conf must be reported, not
+			// passed over.
+			if looksBinary(src) && !namedMain(path) {
 				return nil
 			}
 			k, main := Classify(path, src)
@@ -174,4 +180,12 @@ func readSmall(path string, limit int64) ([]byte, error) {
 func looksBinary(src []byte) bool {
 	n := min(len(src), 8000)
 	return bytes.IndexByte(src[:n], 0) >= 0
+}
+
+func namedMain(path string) bool {
+	switch strings.ToLower(filepath.Base(path)) {
+	case "nginx.conf", "php-fpm.conf":
+		return true
+	}
+	return false
 }

@@ -281,7 +281,11 @@ func (l *loader) include(n *Node, ctx Context) {
 			if errors.Is(err, fs.ErrNotExist) {
 				rule = RuleIncludeNotFound
 			}
-			l.report(n, rule, fmt.Sprintf("open() %q failed (%s): nginx refuses the configuration; create the file or fix the path (relative paths resolve against %s)", p, describe(err), l.cfg.ConfPrefix))
+			msg := fmt.Sprintf("open() %q failed (%s): nginx refuses the configuration", p, describe(err))
+			if rule == RuleIncludeNotFound {
+				msg += fmt.Sprintf("; create the file or fix the path (relative paths resolve against %s)", l.cfg.ConfPrefix)
+			}
+			l.report(n, rule, msg)
 			continue
 		}
 		n.Included = append(n.Included, f)

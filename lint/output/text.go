@@ -74,14 +74,32 @@ func snippet(w io.Writer, opts Options, loc diag.Location, paint func(string, st
 	if line == nil {
 		return
 	}
-	text := strings.ReplaceAll(string(line), "\t", " ")
+	// A minified or hostile file can have one huge line: show a window of
+	// it around the range.
+	const window = 160
+	startByte, endByte := s.Column-1, len(line)
+	if e.Line == s.Line {
+		endByte = min(e.Column-1, len(line))
+	}
+	from := 0
+	if startByte > window/2 {
+		from = startByte - window/2
+	}
+	to := min(len(line), max(endByte, startByte+1)+window/2)
+	shown := line[from:to]
+	text := strings.ReplaceAll(string(shown), "\t", " ")
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "?")
 	}
-	startCol := x.RuneColumn(s.Line, s.Column)
-	endCol := utf8.RuneCount(line) + 1
-	if e.Line == s.Line {
-		endCol = x.RuneColumn(e.Line, e.Column)
+	startCol := utf8.RuneCount(line[from:min(max(startByte, from), to)]) + 1
+	endCol := utf8.RuneCount(line[from:min(max(endByte, from), to)]) + 1
+	if from > 0 {
+		text = "…" + text
+		startCol++
+		endCol++
+	}
+	if to < len(line) {
+		text += "…"
 	}
 	width := endCol - startCol
 	if width < 1 {

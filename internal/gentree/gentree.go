@@ -65,10 +65,10 @@ http {
 	include sites-enabled/*.conf;
 }
 `,
-		"etc/nginx/mime.types": "types {\n    text/html html htm shtml;\n    text/css css;\n    application/javascript js;\n    image/png png;\n    image/svg+xml svg svgz;\n    application/json json;\n}\n",
-		"etc/nginx/fastcgi.conf": fastcgiConf,
+		"etc/nginx/mime.types":                "types {\n    text/html html htm shtml;\n    text/css css;\n    application/javascript js;\n    image/png png;\n    image/svg+xml svg svgz;\n    application/json json;\n}\n",
+		"etc/nginx/fastcgi.conf":              fastcgiConf,
 		"etc/nginx/snippets/fastcgi-php.conf": "fastcgi_split_path_info ^(.+?\\.php)(/.*)$;\ntry_files $fastcgi_script_name =404;\nset $path_info $fastcgi_path_info;\nfastcgi_param PATH_INFO $path_info;\nfastcgi_index index.php;\ninclude fastcgi.conf;\n",
-		"etc/php/8.2/fpm/php-fpm.conf": "[global]\npid = /run/php/php8.2-fpm.pid\nerror_log = /var/log/php8.2-fpm.log\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n",
+		"etc/php/8.2/fpm/php-fpm.conf":        "[global]\npid = /run/php/php8.2-fpm.pid\nerror_log = /var/log/php8.2-fpm.log\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n",
 	}
 	for rel, content := range files {
 		if err := w(rel, content); err != nil {

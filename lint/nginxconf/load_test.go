@@ -1,0 +1,123 @@
+package nginxconf
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fcgilint/fcgilint/lint/files"
+)
+
+func write(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func names(ns []*Node) string {
+	var out []string
+	for _, n := range ns {
+		out = append(out, n.Name())
+	}
+	return strings.Join(out, " ")
+}
+
+func TestIncludesResolveAgainstMainDirectoryInContext(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"nginx.conf":            "events {}\nhttp {\n include sites/*.conf;\n include nothing/*.conf;\n}\n",
+		"sites/b.conf":          "server { location / { include snippets/php.conf; } }\n",
+		"sites/a.conf":          "server { listen 81; }\n",
+		"snippets/php.conf":     "fastcgi_pass unix:/run/php.sock;\n",
+		"sites/snippets/x.conf": "wrong;\n", // not the one: includes resolve against nginx.conf's dir
+	})
+	cfg, ds := Load(filepath.Join(dir, "nginx.conf"), Options{FS: &files.FS{}})
+	if len(ds) != 0 {
+		t.Fatalf("diagnostics: %v", ds)
+	}
+	http := cfg.Root.Block()[1]
+	servers := http.Block()
+	if names(servers) != "server server" || servers[0].Dir.Args != nil && len(servers[0].Block()) != 1 {
+		t.Fatalf("glob order or splicing wrong: %s", names(servers))
+	}
+	if servers[0].Block()[0].Name() != "listen" { // a.conf before b.conf
+		t.Fatalf("glob not sorted")
+	}
+	loc := servers[1].Block()[0]
+	pass := loc.Block()[0]
+	if pass.Name() != "fastcgi_pass" || pass.Ctx != CtxHTTPLoc || pass.File.Path != filepath.Join(dir, "snippets/php.conf") {
+		t.Fatalf("snippet not read in location context: %s %v %s", pass.Name(), pass.Ctx, pass.File.Path)
+	}
+}
+
+func TestIncludeProblems(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"nginx.conf":     "events {}\nhttp {\n include missing.conf;\n include loop/*.conf;\n include twice.conf;\n server { include twice.conf; }\n}\n",
+		"loop/self.conf": "include loop/*.conf;\n",
+		"twice.conf":     "gzip on;\n",
+	})
+	cfg, ds := Load(filepath.Join(dir, "nginx.conf"), Options{FS: &files.FS{}})
+	byRule := map[string][]string{}
+	for _, d := range ds {
+		byRule[d.Rule] = append(byRule[d.Rule], d.Message)
+		if d.Location.Range.Start.Line == 0 {
+			t.Errorf("diagnostic without position: %v", d)
+		}
+	}
+	if len(byRule[RuleIncludeNotFound]) != 1 || !strings.Contains(byRule[RuleIncludeNotFound][0], "No such file") {
+		t.Errorf("missing include: %v", byRule)
+	}
+	if len(byRule[RuleIncludeCycle]) != 1 {
+		t.Errorf("self-matching glob should be reported once: %v", byRule)
+	}
+	// A file included from two places is analysed in each context.
+	var ctxs []Context
+	cfg.Root.Walk(func(n *Node) bool {
+		if n.Name() == "gzip" {
+			ctxs = append(ctxs, n.Ctx)
+		}
+		return true
+	})
+	if len(ctxs) != 2 || ctxs[0] != CtxHTTPMain || ctxs[1] != CtxHTTPSrv {
+		t.Errorf("twice.conf contexts: %v", ctxs)
+	}
+}
+
+func TestStandaloneContextInference(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"site.conf":    "server { listen 80; location / { try_files $uri =404; } }\n",
+		"snippet.conf": "fastcgi_split_path_info ^(.+\\.php)(/.+)$;\nfastcgi_pass 127.0.0.1:9000;\n",
+		"params":       "fastcgi_param A b;\n",
+	})
+	for file, want := range map[string]Context{"site.conf": CtxHTTPMain, "snippet.conf": CtxHTTPLoc, "params": CtxHTTPMain} {
+		got := InferContext(func(c Context) *Config {
+			cfg, _ := LoadIn(filepath.Join(dir, file), c, Options{FS: &files.FS{}})
+			return cfg
+		}, "")
+		if got != want {
+			t.Errorf("%s: inferred %v, want %v", file, got, want)
+		}
+	}
+}
+
+func TestMirrorPrefix(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"etc/nginx/nginx.conf":        "events {}\nhttp { include /etc/nginx/sites-enabled/*; }\n",
+		"etc/nginx/sites-enabled/one": "server { listen 80; }\n",
+	})
+	cfg, ds := Load(filepath.Join(dir, "etc/nginx/nginx.conf"), Options{FS: &files.FS{}, MirrorPrefixes: DefaultMirrorPrefixes})
+	if len(ds) != 0 || len(cfg.Files) != 2 {
+		t.Fatalf("mirrored include not read from the tree: %v %v", ds, cfg.Order)
+	}
+}

@@ -60,7 +60,7 @@ func TestFailLevelAndExitCodes(t *testing.T) {
 		Version     int
 		Diagnostics []struct {
 			Rule, Severity, Message string
-			Location               struct {
+			Location                struct {
 				File  string
 				Start struct{ Line, Column int }
 			}
@@ -105,7 +105,7 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{
-		{"check", "--root", example, "-f", "sarif"},                                // with a finding and a related location
+		{"check", "--root", example, "-f", "sarif"},                                    // with a finding and a related location
 		{"check", "-f", "sarif", filepath.Join(example, "etc", "nginx", "mime.types")}, // without findings
 	} {
 		code, out, errs := runCLI(t, args...)
@@ -121,7 +121,11 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 		}
 		var log struct {
 			Runs []struct {
-				Tool    struct{ Driver struct{ Rules []struct{ ID, HelpURI string } } }
+				Tool struct {
+					Driver struct {
+						Rules []struct{ ID, HelpURI string }
+					}
+				}
 				Results []struct {
 					RuleID              string
 					Message             struct{ Text string }

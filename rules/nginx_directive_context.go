@@ -24,7 +24,7 @@ var NginxDirectiveNotAllowed = Register(&Rule{
 			}
 			p.Report(diag.Diagnostic{Rule: "nginx-directive-not-allowed", Severity: diag.Error,
 				Message:  fmt.Sprintf("%q directive is not allowed here (in %s): nginx refuses the configuration; move it to a block where it belongs, or check for a misplaced \"}\"", n.Name(), n.Ctx),
-				Location: n.NameLocation()})
+				Location: n.Location()})
 		})
 	},
 })

@@ -38,7 +38,7 @@ var NginxDuplicateDirective = Register(&Rule{
 				if prev.Name() != n.Name() {
 					msg = fmt.Sprintf("%q directive is duplicate, %q directive was specified earlier: nginx refuses the configuration", n.Name(), prev.Name())
 				}
-				p.Report(diag.Diagnostic{Rule: "nginx-duplicate-directive", Severity: diag.Error, Message: msg, Location: n.NameLocation(),
+				p.Report(diag.Diagnostic{Rule: "nginx-duplicate-directive", Severity: diag.Error, Message: msg, Location: n.Location(),
 					Related: []diag.Related{{Location: prev.NameLocation(), Message: "first set here"}}})
 			}
 		})

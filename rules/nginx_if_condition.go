@@ -28,7 +28,7 @@ var NginxIfCondition = Register(&Rule{
 			}
 			if i, msg := ifConditionError(n.Args()); msg != "" {
 				p.Report(diag.Diagnostic{Rule: "nginx-if-condition", Severity: diag.Error,
-					Message: msg + ": nginx refuses the configuration", Location: n.ArgLocation(i)})
+					Message: msg + ": nginx refuses the configuration", Location: n.ArgSpan(i)})
 			}
 		})
 	},

@@ -27,7 +27,7 @@ var NginxInvalidValue = Register(&Rule{
 			}
 			name, v := n.Name(), n.Dir.Args[0].Value
 			bad := func(i int, msg string) {
-				p.Report(diag.Diagnostic{Rule: "nginx-invalid-value", Severity: diag.Error, Message: msg + ": nginx refuses the configuration", Location: n.ArgLocation(i)})
+				p.Report(diag.Diagnostic{Rule: "nginx-invalid-value", Severity: diag.Error, Message: msg + ": nginx refuses the configuration", Location: n.ArgSpan(i)})
 			}
 			var num int64
 			ok := true
@@ -72,6 +72,11 @@ var NginxInvalidValue = Register(&Rule{
 					if !containsFold(spec.Values, a.Value) {
 						bad(i, fmt.Sprintf("invalid value %q in %q directive (want some of %s)", a.Value, name, strings.Join(spec.Values, ", ")))
 					}
+				}
+				return
+			case "custom":
+				if check := customValueChecks[spec.Handler]; check != nil {
+					check(n, bad)
 				}
 				return
 			default:

@@ -29,7 +29,7 @@ var NginxUnknownDirective = Register(&Rule{
 			} else if s := suggest(n.Name()); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
-			d := diag.Diagnostic{Rule: "nginx-unknown-directive", Severity: diag.Error, Message: msg, Location: n.NameLocation()}
+			d := diag.Diagnostic{Rule: "nginx-unknown-directive", Severity: diag.Error, Message: msg, Location: n.Location()}
 			if s := suggest(n.Name()); s != "" && !n.Dir.Name.Quoted() {
 				d.Fixes = []diag.Fix{{Title: fmt.Sprintf("Replace with %q", s), Edits: []diag.TextEdit{{Location: n.NameLocation(), NewText: s}}}}
 			}

@@ -98,5 +98,4 @@ type iniQuotedPart struct {
 
 var statementParser = participle.MustBuild[iniStatement](
 	participle.Lexer(definition{}),
-	participle.UseLookahead(2),
 )

@@ -235,6 +235,15 @@ func (f *File) parseLine(ev *evaluator, lineNo, off int, line []byte) {
 			continue
 		}
 		if s, ok := ev.statement(st, lineNo); ok {
+			// Tokens may reach into the "\n" appended to the line, which
+			// the file may not have (last line): keep spans in the line.
+			lineEnd := off + len(line)
+			for _, sp := range []*Span{&s.Span, &s.NameSpan, &s.KeySpan, &s.ValueSpan} {
+				sp.Start, sp.End = min(sp.Start, lineEnd), min(sp.End, lineEnd)
+			}
+			for i := range s.Vars {
+				s.Vars[i].Span.End = min(s.Vars[i].Span.End, lineEnd)
+			}
 			s.RawValue = f.Text(s.ValueSpan)
 			f.Statements = append(f.Statements, s)
 		}
@@ -267,6 +276,14 @@ func isBlankOrComment(line []byte) bool {
 }
 
 func syntaxError(err error, lineNo, stmtStart, lineEnd int) SyntaxError {
+	e := describeSyntaxError(err, lineNo, stmtStart, lineEnd)
+	// Tokens can start in the "\n" php-fpm appends, past the real line.
+	e.Span.Start = min(max(e.Span.Start, 0), lineEnd)
+	e.Span.End = min(max(e.Span.End, e.Span.Start), lineEnd)
+	return e
+}
+
+func describeSyntaxError(err error, lineNo, stmtStart, lineEnd int) SyntaxError {
 	var ute *participle.UnexpectedTokenError
 	if errors.As(err, &ute) {
 		t := ute.Unexpected

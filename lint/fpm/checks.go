@@ -35,6 +35,7 @@ func isStartFatal(d diag.Diagnostic) bool {
 func (p *poolState) get(name string) *assignment { return p.scalars[name] }
 
 func (l *loader) postProcess() {
+	l.postProcessing = true
 	l.accounts = loadAccounts(l.fs)
 	l.buildGlobal()
 	if !l.fragment {
@@ -51,7 +52,9 @@ func (l *loader) postProcess() {
 	// listen check.
 	var extra []*Pool
 	for _, ps := range l.pools {
+		l.checking = ps
 		p := l.buildPool(ps)
+		l.checking = nil
 		l.cfg.Pools = append(l.cfg.Pools, p)
 		if a := ps.get("pm.status_listen"); a != nil && a.value != "" {
 			sp := &Pool{Name: p.Name + "_status", Starts: true, Sections: p.Sections}
@@ -60,31 +63,11 @@ func (l *loader) postProcess() {
 		}
 	}
 	l.checkDuplicateListen(append(append([]*Pool{}, l.cfg.Pools...), extra...))
-	for _, d := range l.diags {
-		if isStartFatal(d) {
-			for _, p := range l.cfg.Pools {
-				if d.Location.File != "" && p.fatalAt(d) {
-					p.Starts = false
-				}
-			}
-		}
-	}
 }
 
 // mainFileLocation is a whole-file location on the main configuration.
 func (l *loader) mainFileLocation() diag.Location {
-	return diag.Location{File: l.cfg.Main}
-}
-
-// fatalAt tells whether a fatal diagnostic belongs to this pool (it was
-// reported at one of the pool's settings or headers).
-func (p *Pool) fatalAt(d diag.Diagnostic) bool {
-	for _, s := range p.Sections {
-		if s.File == d.Location.File && s.Range.Start.Offset <= d.Location.Range.Start.Offset {
-			return true
-		}
-	}
-	return false
+	return fileStart(l.cfg.Main)
 }
 
 func (l *loader) globalValue(name string) (Setting, *assignment) {
@@ -364,7 +347,14 @@ func (l *loader) buildPool(ps *poolState) *Pool {
 			d.Related = []diag.Related{{Location: prev.Location, Message: "the value php-fpm uses"}}
 			continue
 		}
-		m[a.key] = Setting{Value: a.value, Set: true, Location: a.valueLoc, Directive: a.nameLoc}
+		v := a.value
+		// php-fpm makes these php.ini paths absolute with the pool prefix
+		// when there is no chroot (except error_log = syslog).
+		if (a.dir.Name == "php_value" || a.dir.Name == "php_admin_value") && p.Chroot.Value == "" && expandsPath(a.key) &&
+			!(a.dir.Name == "php_admin_value" && strings.EqualFold(a.key, "error_log") && strings.EqualFold(v, "syslog")) {
+			v = l.fullPath(v, poolPrefix)
+		}
+		m[a.key] = Setting{Value: v, Set: true, Location: a.valueLoc, Directive: a.nameLoc}
 	}
 
 	l.resolveUsers(ps, p)
@@ -455,6 +445,15 @@ func (l *loader) checkPM(ps *poolState, p *Pool, header diag.Location, complete 
 		}
 		p.StartServers.Value, p.MinSpareServers.Value, p.MaxSpareServers.Value = 0, 0, 0
 	}
+}
+
+func expandsPath(key string) bool {
+	for _, k := range phpIniToExpand {
+		if strings.EqualFold(k, key) {
+			return true
+		}
+	}
+	return false
 }
 
 func setOrUnset(i Int) string {
@@ -718,6 +717,7 @@ func (l *loader) checkDuplicateListen(pools []*Pool) {
 			continue
 		}
 		if first, dup := seen[key]; dup {
+			l.markFatal(p)
 			d := l.report("fpm-duplicate-listen", diag.Error, p.Listen.Location,
 				"[pool %s] listens on %s, which pool [%s] already uses: php-fpm refuses to start (\"[pool %s] unable to set listen address as it's already used in another pool '%s'\"). Give each pool its own socket, e.g. /run/php/$pool.sock", p.Name, key, first.Name, p.Name, first.Name)
 			d.Related = []diag.Related{{Location: first.Listen.Location, Message: fmt.Sprintf("pool [%s] listens here", first.Name)}}
@@ -725,6 +725,63 @@ func (l *loader) checkDuplicateListen(pools []*Pool) {
 		}
 		seen[key] = p
 	}
+	l.checkPortConflicts(pools)
+}
+
+// checkPortConflicts finds TCP pools whose listen strings differ but whose
+// sockets collide in the kernel: the same port on the same address, or on
+// a wildcard address that covers the other (0.0.0.0 covers IPv4; "::" and a
+// port alone cover IPv4 and IPv6, as php-fpm never sets IPV6_V6ONLY).
+// php-fpm passes -t and fails at start with EADDRINUSE.
+func (l *loader) checkPortConflicts(pools []*Pool) {
+	for i, a := range pools {
+		for _, b := range pools[:i] {
+			if a.Listen.Kind != ListenTCP || b.Listen.Kind != ListenTCP || a.Listen.Port != b.Listen.Port ||
+				a.Listen.Raw == b.Listen.Raw || len(a.Listen.Addresses) == 0 || len(b.Listen.Addresses) == 0 {
+				continue
+			}
+			if !addressesOverlap(a.Listen.Addresses[0], b.Listen.Addresses[0]) {
+				continue
+			}
+			l.markFatal(a)
+			d := l.report("fpm-duplicate-listen", diag.Error, a.Listen.Location,
+				"[pool %s] listen = %s binds port %d, which pool [%s] already binds (listen = %s) on an overlapping address: php-fpm passes -t but fails at start (\"unable to bind listening socket for address '%s': Address already in use\"). Give each pool its own port",
+				a.Name, a.Listen.Raw, a.Listen.Port, b.Name, b.Listen.Raw, a.Listen.Raw)
+			d.Related = []diag.Related{{Location: b.Listen.Location, Message: fmt.Sprintf("pool [%s] binds port %d here", b.Name, b.Listen.Port)}}
+			break
+		}
+	}
+}
+
+// markFatal flags a pool (by name) whose error is found across pools.
+func (l *loader) markFatal(p *Pool) {
+	for _, ps := range l.pools {
+		if ps.name == p.Name {
+			ps.fatal = true
+		}
+	}
+}
+
+func addressesOverlap(x, y string) bool {
+	ax, err1 := netip.ParseAddr(x)
+	ay, err2 := netip.ParseAddr(y)
+	if err1 != nil || err2 != nil {
+		return x == y
+	}
+	ax, ay = ax.Unmap(), ay.Unmap()
+	if ax == ay {
+		return true
+	}
+	covers := func(w, o netip.Addr) bool {
+		if !w.IsUnspecified() {
+			return false
+		}
+		if w.Is6() {
+			return true // dual-stack: every IPv6 and IPv4 address
+		}
+		return o.Is4()
+	}
+	return covers(ax, ay) || covers(ay, ax)
 }
 
 // resolveUsers is fpm_unix_conf_wp: user and group lookups, and the refusal

@@ -46,6 +46,7 @@ func Load(mainPath string, opts Options) (*Config, []diag.Diagnostic) {
 			mainPath = main
 		} else {
 			l.fragment = true
+			l.cfg.Fragment = true
 		}
 	}
 	l.cfg.Main = mainPath
@@ -58,6 +59,10 @@ func Load(mainPath string, opts Options) (*Config, []diag.Diagnostic) {
 		if isStartFatal(d) {
 			l.cfg.Starts = false
 		}
+	}
+	for i, p := range l.cfg.Pools {
+		p.Fatal = l.pools[i].fatal
+		p.Starts = l.cfg.Starts
 	}
 	return l.cfg, l.diags
 }
@@ -79,6 +84,8 @@ type loader struct {
 	accounts       *accounts
 	lastIncludeEnd *includeMark
 	includeFailed  bool
+	checking       *poolState // the pool postProcess is checking
+	postProcessing bool
 }
 
 // includeMark remembers the last include, to warn about directives that
@@ -112,6 +119,7 @@ type arrayAssignment struct {
 }
 
 type poolState struct {
+	fatal    bool // an error of this pool stops php-fpm
 	name     string
 	sections []diag.Location
 	scalars  map[string]*assignment
@@ -141,8 +149,25 @@ func newLoader(opts Options) *loader {
 }
 
 func (l *loader) report(rule string, sev diag.Severity, loc diag.Location, format string, args ...any) *diag.Diagnostic {
+	// Values quoted in messages come from the file; a hostile or broken
+	// file can make them megabytes long.
+	for i, a := range args {
+		if s, ok := a.(string); ok && len(s) > 160 {
+			args[i] = s[:150] + "...(" + strconv.Itoa(len(s)) + " bytes)"
+		}
+	}
 	l.diags = append(l.diags, diag.Diagnostic{Rule: rule, Severity: sev, Message: fmt.Sprintf(format, args...), Location: loc})
-	return &l.diags[len(l.diags)-1]
+	d := &l.diags[len(l.diags)-1]
+	if isStartFatal(*d) {
+		// Remember which pool the error belongs to: the one being checked,
+		// or the section being read.
+		if l.checking != nil {
+			l.checking.fatal = true
+		} else if l.current != nil && !l.postProcessing {
+			l.current.fatal = true
+		}
+	}
+	return d
 }
 
 func (l *loader) lookupEnv(name string) (string, bool) {
@@ -157,7 +182,7 @@ func (l *loader) lookupEnv(name string) (string, bool) {
 // It returns false when php-fpm would fail reading it (the include then
 // fails too, which php-fpm reports as "Unable to include").
 func (l *loader) loadFile(p string, from *diag.Location, depth int) bool {
-	where := diag.Location{File: p}
+	where := fileStart(p)
 	if from != nil {
 		where = *from
 	}
@@ -209,6 +234,13 @@ func (l *loader) cycleStart(p string) int {
 		}
 	}
 	return -1
+}
+
+// fileStart is an empty location at the start of a file, for findings about
+// a whole file (outputs want line 1, column 1 rather than nothing).
+func fileStart(p string) diag.Location {
+	start := diag.Pos{Offset: 0, Line: 1, Column: 1}
+	return diag.Location{File: p, Range: diag.Range{Start: start, End: start}}
 }
 
 // reportSyntax reports the Zend INI syntax errors of a file, once.

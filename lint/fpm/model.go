@@ -181,12 +181,17 @@ type Pool struct {
 
 	// Values holds every scalar pool directive set, by lower-case name.
 	Values map[string]Setting
+	// PHPValues, PHPAdminValues: paths of the keys php-fpm expands
+	// (error_log, extension_dir, ...) are made absolute with the prefix.
 	// PHPValues, PHPAdminValues and Env hold the array directives; the
 	// first definition of a key wins, as in php-fpm.
 	PHPValues      map[string]Setting
 	PHPAdminValues map[string]Setting
 	Env            map[string]Setting
 
-	// Starts is false when this pool makes php-fpm refuse to start.
+	// Fatal is true when an error of this pool itself stops php-fpm.
+	Fatal bool
+	// Starts is true when php-fpm will run this pool: the master starts
+	// (no fatal error anywhere; one bad pool stops every pool).
 	Starts bool
 }

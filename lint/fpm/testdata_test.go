@@ -166,8 +166,8 @@ func runCase(t *testing.T, dir string) {
 		checkLocation(t, opts.FS, d)
 		text := fmt.Sprintf("%s %s: %s", d.Severity, d.Rule, d.Message)
 		line := d.Location.Range.Start.Line
-		if d.Location.Range == (diag.Range{}) {
-			line = 0
+		if r := d.Location.Range; r.Start.Offset == 0 && r.End.Offset == 0 {
+			line = 0 // a whole-file finding ("; want-file")
 		}
 		found := false
 		for _, w := range wants {
@@ -305,6 +305,8 @@ func poolField(p *Pool, name string) string {
 		return strings.Join(kv, " ")
 	case "starts":
 		return strconv.FormatBool(p.Starts)
+	case "fatal":
+		return strconv.FormatBool(p.Fatal)
 	case "listen.line":
 		return strconv.Itoa(p.Listen.Location.Range.Start.Line)
 	}

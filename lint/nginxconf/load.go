@@ -42,6 +42,10 @@ type Options struct {
 	// Cache, when set, keeps parsed files between loads (keyed by path and
 	// content), so an editor re-parses only what changed.
 	Cache *ParseCache
+	// Prefix is nginx's prefix (its -p option), against which relative
+	// load_module, log and temporary paths resolve; "" lets InferPrefix
+	// choose.
+	Prefix string
 }
 
 // DefaultMirrorPrefixes are where distributions and builds keep nginx.conf.
@@ -80,9 +84,12 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 	}
 	l := &loader{
 		opts:       opts,
-		cfg:        &Config{Main: path, Standalone: standalone, Files: map[string]*ast.File{}, ConfPrefix: opts.ConfPrefix},
+		cfg:        &Config{Main: path, Standalone: standalone, Files: map[string]*ast.File{}, ConfPrefix: opts.ConfPrefix, Prefix: opts.Prefix},
 		cycleSeen:  map[string]bool{},
 		reportedAt: map[string]bool{},
+	}
+	if l.cfg.Prefix == "" {
+		l.cfg.Prefix = InferPrefix(opts.ConfPrefix, opts.FS)
 	}
 	l.cfg.Root = &Node{Ctx: ctx}
 	f, err := l.read(path)
@@ -357,4 +364,41 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// InferPrefix chooses nginx's prefix (-p) when it was not given, from where
+// the main configuration lives: the compile-time prefix of the usual
+// packages for /etc/nginx (Debian, Ubuntu and Fedora build with
+// /usr/share/nginx, Alpine with /var/lib/nginx, nginx.org's packages and
+// Arch with /etc/nginx: the layout under the root tells them apart), the
+// parent of a conf directory (source builds: /usr/local/nginx/conf), and
+// otherwise the configuration's own directory, as `nginx -p DIR -c
+// DIR/nginx.conf` has it.
+func InferPrefix(confPrefix string, fs *files.FS) string {
+	dir := filepath.Clean(confPrefix)
+	switch {
+	case dir == "/etc/nginx":
+		for _, p := range []string{"/usr/share/nginx", "/var/lib/nginx"} {
+			if fs.IsDir(p + "/modules") {
+				return p
+			}
+		}
+		return dir
+	case filepath.Base(dir) == "conf":
+		return filepath.Dir(dir)
+	}
+	return dir
+}
+
+// FullName resolves a path as ngx_conf_full_name does: relative paths
+// against the prefix, or against the conf prefix (the main file's
+// directory) when conf is set.
+func (c *Config) FullName(p string, conf bool) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	if conf {
+		return filepath.Join(c.ConfPrefix, p)
+	}
+	return filepath.Join(c.Prefix, p)
 }

@@ -102,6 +102,14 @@ func (n *Node) NameLocation() diag.Location {
 	return RangeOf(n.File, n.Dir.Name.Pos.Offset, n.Dir.Name.End())
 }
 
+// ArgSpan is the range from argument i to the directive's terminator. nginx
+// names the line its tokenizer has reached when a directive's handler
+// fails, the line of the ";" or "{": a finding about an argument of a
+// directive written over several lines spans to it.
+func (n *Node) ArgSpan(i int) diag.Location {
+	return RangeOf(n.File, n.Dir.Args[i].Pos.Offset, max(n.Dir.HeaderEnd(), n.Dir.Args[i].End()))
+}
+
 // ArgLocation is the range of argument i.
 func (n *Node) ArgLocation(i int) diag.Location {
 	a := n.Dir.Args[i]
@@ -164,6 +172,8 @@ type Config struct {
 	Order []string
 	// ConfPrefix is the directory relative includes resolve against.
 	ConfPrefix string
+	// Prefix is nginx's prefix (-p), given or inferred (see InferPrefix).
+	Prefix string
 }
 
 // RangeOf is the location [start, end) in f.

@@ -197,3 +197,68 @@ func Bufs(num, size string) bool {
 	s, ok := Size(size)
 	return ok && s > 0
 }
+
+// Atofp is ngx_atofp: a decimal number with at most one dot, scaled by
+// 10^point (digits past point decimals are ignored).
+func Atofp(s string, point int) (int64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	const cutoff, cutlim = maxInt / 10, maxInt % 10
+	var value int64
+	dot := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '.' {
+			if dot == 1 {
+				return 0, false
+			}
+			dot = 1
+			continue
+		}
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if point == 0 {
+			continue
+		}
+		d := int64(c - '0')
+		if value >= cutoff && (value > cutoff || d > cutlim) {
+			return 0, false
+		}
+		value = value*10 + d
+		point -= dot
+	}
+	for ; point > 0; point-- {
+		if value > cutoff {
+			return 0, false
+		}
+		value *= 10
+	}
+	return value, true
+}
+
+// Hextoi is ngx_hextoi: hexadecimal digits, nothing else.
+func Hextoi(s string) (int64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	var v int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var d int64
+		switch {
+		case c >= '0' && c <= '9':
+			d = int64(c - '0')
+		case c|0x20 >= 'a' && c|0x20 <= 'f':
+			d = int64(c|0x20-'a') + 10
+		default:
+			return 0, false
+		}
+		if v > (maxInt-d)/16 {
+			return 0, false
+		}
+		v = v*16 + d
+	}
+	return v, true
+}

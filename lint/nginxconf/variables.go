@@ -1,0 +1,72 @@
+package nginxconf
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+
+	"github.com/fcgilint/fcgilint/lint/nginxdb"
+)
+
+// variables.tsv is generated from the C sources by internal/genvars (see its
+// doc comment for the command); its header names the repositories and
+// revisions read.
+//
+//go:embed variables.tsv
+var variablesTable string
+
+// builtinVar is one row of variables.tsv.
+type builtinVar struct {
+	name, kind, ctx, since, until string
+}
+
+var (
+	varsOnce sync.Once
+	varsTab  []builtinVar
+)
+
+func builtinVars() []builtinVar {
+	varsOnce.Do(func() {
+		for _, line := range strings.Split(variablesTable, "\n") {
+			if line == "" || line[0] == '#' {
+				continue
+			}
+			f := strings.Split(line, "\t")
+			if len(f) < 6 {
+				continue
+			}
+			varsTab = append(varsTab, builtinVar{name: f[0], kind: f[1], ctx: f[2], since: f[4], until: f[5]})
+		}
+	})
+	return varsTab
+}
+
+// BuiltinVariable reports whether nginx (in the given version, "" for any)
+// or one of the modules fcgilint knows defines the variable name by itself
+// in ctx ("http" or "stream"), by name or by prefix (http_*, arg_*, …).
+// Names are compared as nginx does, without regard to case.
+func BuiltinVariable(name, ctx, version string) bool {
+	name = strings.ToLower(name)
+	for _, v := range builtinVars() {
+		if v.ctx != ctx {
+			continue
+		}
+		if v.kind == "prefix" && !strings.HasPrefix(name, v.name) || v.kind != "prefix" && v.name != name {
+			continue
+		}
+		if version != "" {
+			if v.since != "-" {
+				if c, ok := nginxdb.CompareVersions(version, v.since); ok && c < 0 {
+					continue
+				}
+			}
+			if v.until != "-" {
+				if c, ok := nginxdb.CompareVersions(version, v.until); ok && c > 0 {
+					continue
+				}
+			}
+		}
+		return true
+	}
+	return false
+}

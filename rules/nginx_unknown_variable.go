@@ -1,0 +1,399 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/fcgilint/fcgilint/lint"
+	"github.com/fcgilint/fcgilint/lint/diag"
+	"github.com/fcgilint/fcgilint/lint/nginxconf"
+)
+
+// NginxUnknownVariable follows ngx_http_variables_init_vars
+// (src/http/ngx_http_variables.c) and its stream twin: once the whole
+// configuration is read, every variable a directive uses must be one that
+// nginx or a module defines (by name or by prefix: $http_*, $arg_*,
+// $cookie_*, …) or that the configuration defines anywhere — with set, map,
+// geo, split_clients, perl_set, js_set, js_var, auth_request_set,
+// set_by_lua*, the set-misc directives, a geoip2 block, or a named capture
+// of a regular expression. It also reports what ngx_http_script_compile
+// refuses: a "$" without a name, and "${name" without its "}".
+//
+// Variables are checked in the arguments that nginx compiles as scripts; the
+// directives and arguments are listed in scriptArgs. An argument of any
+// other directive is not checked, so that a "$" that is text there (a
+// regular expression's anchor, Lua or Perl code) is never taken for a
+// variable.
+var NginxUnknownVariable = Register(&Rule{
+	ID:       "nginx-unknown-variable",
+	Title:    "nginx variable that nothing defines",
+	Doc:      "A directive uses a variable that neither nginx, nor a loaded module, nor the configuration defines: usually a typo (`$remote_adr`), a header variable without its prefix (`$user_agent` for `$http_user_agent`), or a variable set only in a file that is not included. nginx checks every variable once the whole configuration is read and refuses it with `unknown \"name\" variable` (a message without a file or line). A variable defined anywhere — with set, map, geo, split_clients, perl_set, js_set, set_by_lua, a regex named capture — counts, even in another server. A \"$\" not followed by a name is refused too (`invalid variable name`): write `${name}` next to letters, and a literal \"$\" cannot be written in these arguments outside of a variable (use a map or geo value).",
+	Severity: diag.Error,
+	Tags:     []string{"nginx", "correctness"},
+	Source:   "rule",
+	Run: func(p *lint.Pass) {
+		for _, cfg := range p.Nginx {
+			checkVariables(p, cfg)
+		}
+	},
+})
+
+// namedCaptureRe finds the names PCRE gives to groups.
+var namedCaptureRe = regexp.MustCompile(`\(\?(?:P?<([A-Za-z_][A-Za-z0-9_]*)>|'([A-Za-z_][A-Za-z0-9_]*)')`)
+
+// varSpace is "http" or "stream": the two kinds of variables.
+func varSpace(ctx nginxconf.Context) string {
+	switch ctx {
+	case nginxconf.CtxHTTPMain, nginxconf.CtxHTTPSrv, nginxconf.CtxHTTPLoc, nginxconf.CtxHTTPUps,
+		nginxconf.CtxHTTPSif, nginxconf.CtxHTTPLif, nginxconf.CtxHTTPLmt:
+		return "http"
+	case nginxconf.CtxStreamMain, nginxconf.CtxStreamSrv, nginxconf.CtxStreamUps:
+		return "stream"
+	}
+	return ""
+}
+
+// entryOwner returns the block directive an entry line belongs to.
+func entryOwner(n *nginxconf.Node) *nginxconf.Node {
+	for p := n.Parent; p != nil && p.Dir != nil; p = p.Parent {
+		if p.IsInclude() {
+			continue
+		}
+		if p.Ctx != nginxconf.CtxEntries {
+			return p
+		}
+	}
+	return nil
+}
+
+// definers name the directives whose first argument defines a variable.
+var definers = map[string]bool{"set": true, "perl_set": true, "js_set": true, "js_var": true,
+	"auth_request_set": true, "set_by_lua": true, "set_by_lua_block": true, "set_by_lua_file": true}
+
+func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
+	defined := map[string]map[string]bool{"http": {}, "stream": {}}
+	define := func(space, token string) {
+		if space == "" || !strings.HasPrefix(token, "$") {
+			return
+		}
+		defined[space][strings.ToLower(token[1:])] = true
+	}
+	// Pass 1: definitions, anywhere in the configuration.
+	cfg.Root.Walk(func(n *nginxconf.Node) bool {
+		if n.Ctx == nginxconf.CtxRaw || n.Dir == nil {
+			return false
+		}
+		for _, w := range append([]string{n.Name()}, n.Args()...) {
+			for _, m := range namedCaptureRe.FindAllStringSubmatch(w, -1) {
+				name := strings.ToLower(m[1] + m[2])
+				defined["http"][name] = true
+				defined["stream"][name] = true
+			}
+		}
+		if n.Ctx == nginxconf.CtxEntries {
+			if o := entryOwner(n); o != nil && o.Name() == "geoip2" {
+				define(varSpace(o.Ctx), n.Name())
+			}
+			return true
+		}
+		space := varSpace(n.Ctx)
+		args := n.Args()
+		if len(args) == 0 {
+			return true
+		}
+		switch {
+		case definers[n.Name()]:
+			define(space, args[0])
+		case n.Name() == "map" || n.Name() == "split_clients":
+			if len(args) == 2 {
+				define(space, args[1])
+			}
+		case n.Name() == "geo":
+			define(space, args[len(args)-1])
+		default:
+			if spec, st := n.Spec(p.NginxVersion); st == nginxconf.Known && strings.HasPrefix(spec.Handler, "ndk_set_var") {
+				define(space, args[0])
+			}
+		}
+		return true
+	})
+	known := func(space, name string) bool {
+		name = strings.ToLower(name)
+		return defined[space][name] || nginxconf.BuiltinVariable(name, space, p.NginxVersion)
+	}
+	report := func(n *nginxconf.Node, i int, msg string) {
+		p.Report(diag.Diagnostic{Rule: "nginx-unknown-variable", Severity: diag.Error, Message: msg, Location: n.ArgSpan(i)})
+	}
+	checkScript := func(n *nginxconf.Node, space string, i int, text string) {
+		names, bad := scriptVariables(text)
+		if bad != "" {
+			report(n, i, fmt.Sprintf("%s in %q: nginx refuses the configuration; write ${name} for a variable next to letters", bad, text))
+			return
+		}
+		for _, name := range names {
+			if !known(space, name) {
+				report(n, i, fmt.Sprintf("unknown %q variable: nginx refuses the configuration; nothing defines $%s (a typo, a missing prefix such as $http_, or a set/map that is not included?)", name, name))
+			}
+		}
+	}
+	// Pass 2: uses.
+	cfg.Root.Walk(func(n *nginxconf.Node) bool {
+		if n.Ctx == nginxconf.CtxRaw || n.Dir == nil {
+			return false
+		}
+		if n.Ctx == nginxconf.CtxEntries {
+			// The result column of a map is a script.
+			if o := entryOwner(n); o != nil && o.Name() == "map" && len(n.Dir.Args) == 1 && n.Dir.Terminated() && n.Dir.Block == nil && n.Name() != "include" {
+				checkScript(n, varSpace(o.Ctx), 0, n.Dir.Args[0].Value)
+			}
+			return true
+		}
+		space := varSpace(n.Ctx)
+		if space == "" || !n.Dir.Terminated() {
+			return true
+		}
+		spec, st := n.Spec(p.NginxVersion)
+		if st != nginxconf.Known || !spec.AcceptsArgCount(len(n.Dir.Args)) || spec.IsBlock() != (n.Dir.Block != nil) {
+			return true
+		}
+		args := n.Args()
+		switch n.Name() {
+		case "if":
+			if _, msg := ifConditionError(args); msg != "" {
+				return true
+			}
+			if v, ok := ifVariable(args); ok && !known(space, v) {
+				report(n, 0, fmt.Sprintf("unknown %q variable: nginx refuses the configuration; nothing defines $%s", v, v))
+			}
+			idx, text := ifScripts(args)
+			for k, i := range idx {
+				if strings.IndexByte(text[k], '$') >= 0 {
+					checkScript(n, space, i, text[k])
+				}
+			}
+			return true
+		case "geo":
+			if len(args) == 2 && strings.HasPrefix(args[0], "$") && !known(space, args[0][1:]) {
+				report(n, 0, fmt.Sprintf("unknown %q variable: nginx refuses the configuration; nothing defines %s", args[0][1:], args[0]))
+			}
+			return true
+		case "charset":
+			if strings.HasPrefix(args[0], "$") && !known(space, args[0][1:]) {
+				report(n, 0, fmt.Sprintf("unknown %q variable: nginx refuses the configuration; nothing defines %s", args[0][1:], args[0]))
+			}
+			return true
+		}
+		for _, i := range scriptArgIndexes(n.Name(), space, spec.Handler, args) {
+			if strings.IndexByte(args[i], '$') >= 0 {
+				checkScript(n, space, i, args[i])
+			}
+		}
+		return true
+	})
+}
+
+// ifVariable returns the variable an if condition starts with, as
+// ngx_http_rewrite_if_condition takes it (the whole first word after "(").
+func ifVariable(args []string) (string, bool) {
+	if len(args) == 0 {
+		return "", false
+	}
+	first := args[0]
+	if first == "(" {
+		if len(args) < 2 {
+			return "", false
+		}
+		first = args[1]
+	} else {
+		first = strings.TrimPrefix(first, "(")
+	}
+	if len(args) == 1 || (args[0] == "(" && len(args) == 2) {
+		first = strings.TrimSuffix(first, ")")
+	}
+	if len(first) < 2 || first[0] != '$' {
+		return "", false
+	}
+	return first[1:], true
+}
+
+// scriptVariables lists the variables of a script as
+// ngx_http_script_compile reads it; bad is its error, if any.
+func scriptVariables(s string) (names []string, bad string) {
+	nameChar := func(c byte) bool {
+		return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_'
+	}
+	for i := 0; i < len(s); {
+		if s[i] != '$' {
+			i++
+			continue
+		}
+		i++
+		if i == len(s) {
+			return names, "invalid variable name"
+		}
+		if s[i] >= '1' && s[i] <= '9' {
+			i++ // a capture: $1 … $9
+			continue
+		}
+		bracket := s[i] == '{'
+		if bracket {
+			i++
+			if i == len(s) {
+				return names, "invalid variable name"
+			}
+		}
+		start := i
+		for i < len(s) && nameChar(s[i]) {
+			i++
+		}
+		name := s[start:i]
+		if bracket {
+			if i == len(s) || s[i] != '}' {
+				return names, fmt.Sprintf("the closing bracket in %q variable is missing", name)
+			}
+			i++
+		}
+		if name == "" {
+			return names, "invalid variable name"
+		}
+		names = append(names, name)
+	}
+	return names, ""
+}
+
+// ifScripts returns the indexes of the arguments of an if condition that
+// nginx compiles as scripts — the value compared with = or !=, the operand
+// of a file test — with their text, parentheses removed.
+func ifScripts(args []string) (idx []int, text []string) {
+	type tok struct {
+		i int
+		s string
+	}
+	var v []tok
+	for i, a := range args {
+		v = append(v, tok{i, a})
+	}
+	if v[0].s == "(" {
+		v = v[1:]
+	} else {
+		v[0].s = strings.TrimPrefix(v[0].s, "(")
+	}
+	if len(v) == 0 {
+		return nil, nil
+	}
+	if v[len(v)-1].s == ")" {
+		v = v[:len(v)-1]
+	} else {
+		v[len(v)-1].s = strings.TrimSuffix(v[len(v)-1].s, ")")
+	}
+	switch {
+	case len(v) == 3 && strings.HasPrefix(v[0].s, "$") && (v[1].s == "=" || v[1].s == "!="):
+		return []int{v[2].i}, []string{v[2].s}
+	case len(v) == 2:
+		switch v[0].s {
+		case "-f", "!-f", "-d", "!-d", "-e", "!-e", "-x", "!-x":
+			return []int{v[1].i}, []string{v[1].s}
+		}
+	}
+	return nil, nil
+}
+
+// scriptArgs lists, by directive, which arguments nginx compiles as
+// scripts (complex values): "all", "last", "from:N" or the indexes.
+var scriptArgs = map[string]string{
+	// http
+	"set": "1", "return": "last", "rewrite": "1", "root": "0", "alias": "0", "try_files": "all",
+	"index": "all", "error_page": "last", "add_header": "1", "add_trailer": "1", "expires": "all",
+	"proxy_pass": "all", "fastcgi_pass": "all", "uwsgi_pass": "all", "scgi_pass": "all", "grpc_pass": "all",
+	"proxy_set_header": "1", "grpc_set_header": "1", "fastcgi_param": "1", "scgi_param": "1", "uwsgi_param": "1",
+	"proxy_set_body": "0", "proxy_cache_key": "0", "fastcgi_cache_key": "0", "scgi_cache_key": "0", "uwsgi_cache_key": "0",
+	"proxy_cache_bypass": "all", "proxy_no_cache": "all", "fastcgi_cache_bypass": "all", "fastcgi_no_cache": "all",
+	"scgi_cache_bypass": "all", "scgi_no_cache": "all", "uwsgi_cache_bypass": "all", "uwsgi_no_cache": "all",
+	"limit_req_zone": "0", "limit_conn_zone": "0", "auth_basic": "0", "auth_basic_user_file": "0",
+	"auth_request_set": "1", "sub_filter": "all", "map": "0", "split_clients": "0", "hash": "0",
+	"proxy_bind": "0", "fastcgi_bind": "0", "scgi_bind": "0", "uwsgi_bind": "0", "grpc_bind": "0",
+	"proxy_ssl_name": "0", "grpc_ssl_name": "0", "uwsgi_ssl_name": "0",
+	"ssl_certificate": "all", "ssl_certificate_key": "all", "secure_link": "all", "secure_link_md5": "all",
+	"xslt_param": "1", "xslt_string_param": "1", "js_var": "1",
+	// echo, headers-more, srcache, lua
+	"echo": "all", "echo_before_body": "all", "echo_after_body": "all", "echo_location": "all",
+	"echo_location_async": "all", "echo_subrequest": "all", "echo_subrequest_async": "all", "echo_exec": "all",
+	"echo_duplicate": "all", "echo_foreach_split": "all",
+	"more_set_headers": "all", "more_clear_headers": "all", "more_set_input_headers": "all", "more_clear_input_headers": "all",
+	"srcache_fetch": "from:1", "srcache_store": "from:1", "srcache_fetch_skip": "all", "srcache_store_skip": "all",
+	"content_by_lua_file": "0", "access_by_lua_file": "0", "rewrite_by_lua_file": "0",
+	"header_filter_by_lua_file": "0", "body_filter_by_lua_file": "0", "log_by_lua_file": "0",
+	"set_by_lua": "from:2", "set_by_lua_file": "from:1",
+}
+
+// scriptArgIndexes returns the indexes of args that nginx compiles as
+// scripts for directive name.
+func scriptArgIndexes(name, space, handler string, args []string) []int {
+	var out []int
+	switch name {
+	case "log_format":
+		for i := 1; i < len(args); i++ {
+			if i == 1 && strings.HasPrefix(args[i], "escape=") {
+				continue
+			}
+			out = append(out, i)
+		}
+		return out
+	case "access_log":
+		if args[0] != "off" && !strings.HasPrefix(args[0], "syslog:") {
+			out = append(out, 0)
+		}
+		for i := 2; i < len(args); i++ {
+			if strings.HasPrefix(args[i], "if=") {
+				out = append(out, i)
+			}
+		}
+		return out
+	case "proxy_redirect", "proxy_cookie_domain", "proxy_cookie_path":
+		for i, a := range args {
+			if !strings.HasPrefix(a, "~") && a != "off" && a != "default" {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	sel, ok := scriptArgs[name]
+	if space == "stream" {
+		switch name {
+		case "set", "map", "split_clients", "proxy_pass", "js_var", "hash", "limit_conn_zone", "proxy_bind",
+			"proxy_ssl_name", "ssl_certificate", "ssl_certificate_key":
+		case "return":
+			sel, ok = "0", true
+		default:
+			ok = false
+		}
+	}
+	if !ok && strings.HasPrefix(handler, "ndk_set_var") {
+		sel, ok = "from:1", true
+	}
+	if !ok {
+		return nil
+	}
+	switch {
+	case sel == "all":
+		for i := range args {
+			out = append(out, i)
+		}
+	case sel == "last":
+		out = append(out, len(args)-1)
+	case strings.HasPrefix(sel, "from:"):
+		var from int
+		fmt.Sscanf(sel[5:], "%d", &from)
+		for i := from; i < len(args); i++ {
+			out = append(out, i)
+		}
+	default:
+		var i int
+		fmt.Sscanf(sel, "%d", &i)
+		if i < len(args) {
+			out = append(out, i)
+		}
+	}
+	return out
+}

@@ -66,7 +66,7 @@ type entryChecker struct {
 
 func (c *entryChecker) report(loc diag.Location, msg string) {
 	c.p.Report(diag.Diagnostic{Rule: "nginx-block-entry", Severity: diag.Error,
-		Message: fmt.Sprintf("%s in %q block: nginx refuses the configuration", msg, c.block.Name()), Location: loc})
+		Message: fmt.Sprintf("%s in \"%s\" block: nginx refuses the configuration", msg, c.block.Name()), Location: loc})
 }
 
 func (c *entryChecker) run(lines []*nginxconf.Node) {
@@ -167,7 +167,7 @@ func (c *entryChecker) geoLine(n *nginxconf.Node, v []string, g *geoState) {
 		return
 	case "proxy":
 		if !geoNetwork(v[1]) {
-			c.report(n.ArgSpan(0), fmt.Sprintf("invalid network %q", v[1]))
+			c.report(n.ArgSpan(0), fmt.Sprintf("invalid network \"%s\"", v[1]))
 		}
 		return
 	}
@@ -183,7 +183,7 @@ func (c *entryChecker) geoLine(n *nginxconf.Node, v []string, g *geoState) {
 		start, ok1 := nginxval.InetAddr(lo)
 		end, ok2 := nginxval.InetAddr(hi)
 		if !ok || !ok1 || !ok2 || start > end {
-			c.report(at, fmt.Sprintf("invalid range %q (want FIRST-LAST, two IPv4 addresses, in ranges mode)", net))
+			c.report(at, fmt.Sprintf("invalid range \"%s\" (want FIRST-LAST, two IPv4 addresses, in ranges mode)", net))
 			return
 		}
 		if g.low == nil {
@@ -207,7 +207,7 @@ func (c *entryChecker) geoLine(n *nginxconf.Node, v []string, g *geoState) {
 		net, at = v[1], n.ArgSpan(0)
 	}
 	if !geoNetwork(net) {
-		msg := fmt.Sprintf("invalid network %q", net)
+		msg := fmt.Sprintf("invalid network \"%s\"", net)
 		if strings.Contains(net, "-") {
 			msg += " (an address range needs \"ranges\" as the first line of the block)"
 		}
@@ -273,7 +273,7 @@ func geoAddRange(low map[uint32][][2]uint32, start, end uint32, net string) stri
 				placed = true
 				break
 			}
-			return fmt.Sprintf("range %q overlaps \"%d.%d.%d.%d-%d.%d.%d.%d\"", net,
+			return fmt.Sprintf("range \"%s\" overlaps \"%d.%d.%d.%d-%d.%d.%d.%d\"", net,
 				h>>8, h&0xff, r[0]>>8, r[0]&0xff, h>>8, h&0xff, r[1]>>8, r[1]&0xff)
 		}
 		if !placed {
@@ -322,7 +322,7 @@ func (c *entryChecker) splitLine(n *nginxconf.Node, v []string) (int64, bool) {
 		pc, ok = nginxval.Atofp(s, 2)
 	}
 	if !ok || pc == 0 {
-		c.report(n.Location(), fmt.Sprintf("invalid percent value %q", v[0]))
+		c.report(n.Location(), fmt.Sprintf("invalid percent value \"%s\"", v[0]))
 		return 0, false
 	}
 	return pc, true
@@ -334,7 +334,7 @@ func (c *entryChecker) charsetLine(n *nginxconf.Node, v []string) {
 		return
 	}
 	if src, ok := nginxval.Hextoi(v[0]); !ok || src > 255 {
-		c.report(n.Location(), fmt.Sprintf("invalid value %q", v[0]))
+		c.report(n.Location(), fmt.Sprintf("invalid value \"%s\"", v[0]))
 		return
 	}
 	utf8 := len(c.block.Dir.Args) == 2 && strings.EqualFold(c.block.Dir.Args[1].Value, "utf-8")
@@ -354,6 +354,6 @@ func (c *entryChecker) charsetLine(n *nginxconf.Node, v []string) {
 		bad = true
 	}
 	if bad {
-		c.report(n.ArgSpan(0), fmt.Sprintf("invalid value %q", v[1]))
+		c.report(n.ArgSpan(0), fmt.Sprintf("invalid value \"%s\"", v[1]))
 	}
 }

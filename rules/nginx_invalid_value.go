@@ -93,6 +93,9 @@ var NginxInvalidValue = Register(&Rule{
 				}
 			}
 		})
+		for _, cfg := range p.Nginx {
+			checkAccessLogs(p, cfg)
+		}
 	},
 })
 

@@ -8,6 +8,7 @@ import (
 	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/diag"
 	"github.com/fcgilint/fcgilint/lint/nginxconf"
+	"github.com/fcgilint/fcgilint/lint/nginxdb"
 	"github.com/fcgilint/fcgilint/lint/nginxval"
 )
 
@@ -28,11 +29,15 @@ var NginxListen = Register(&Rule{
 				if n.Name() == "http" && n.Ctx == nginxconf.CtxMain {
 					ports = map[string][]*listenAddr{} // one set per http block
 				}
-				if n.Name() != "listen" || n.Ctx != nginxconf.CtxHTTPSrv {
+				if n.Name() != "listen" || (n.Ctx != nginxconf.CtxHTTPSrv && n.Ctx != nginxconf.CtxStreamSrv && n.Ctx != nginxconf.CtxMailSrv) {
 					return true
 				}
 				spec, st := n.Spec(p.NginxVersion)
 				if st != nginxconf.Known || !n.Dir.Terminated() || n.Dir.Block != nil || !spec.AcceptsArgCount(len(n.Dir.Args)) {
+					return true
+				}
+				if n.Ctx != nginxconf.CtxHTTPSrv {
+					checkOtherListen(p, n)
 					return true
 				}
 				checkHTTPListen(p, n, ports)
@@ -57,7 +62,7 @@ func checkHTTPListen(p *lint.Pass, n *nginxconf.Node, ports map[string][]*listen
 	args := n.Args()
 	u := nginxval.ParseURL(args[0], nginxval.URLOptions{Listen: true, DefaultPort: 80})
 	if u.Err != "" {
-		report(0, fmt.Sprintf("%s in %q of the \"listen\" directive", u.Err, args[0]))
+		report(0, fmt.Sprintf("%s in \"%s\" of the \"listen\" directive", u.Err, args[0]))
 		return
 	}
 	set, defaultServer := false, false
@@ -70,40 +75,43 @@ func checkHTTPListen(p *lint.Pass, n *nginxconf.Node, ports map[string][]*listen
 		case a == "bind" || a == "deferred" || a == "reuseport":
 			set = true
 		case a == "ssl" || a == "http2" || a == "proxy_protocol":
+		case a == "quic" && versionAtLeast(p.NginxVersion, "1.25.0"):
+		case a == "multipath" && versionAtLeast(p.NginxVersion, "1.29.7"):
+			set = true
 		case strings.HasPrefix(a, "setfib="):
 			// NGX_HAVE_SETFIB is FreeBSD only: Linux builds do not know it.
-			bad = fmt.Sprintf("invalid parameter %q", a)
+			bad = fmt.Sprintf("invalid parameter \"%s\"", a)
 		case strings.HasPrefix(a, "fastopen="):
 			set = true
 			if _, ok := nginxval.Atoi(a[9:]); !ok {
-				bad = fmt.Sprintf("invalid fastopen %q", a)
+				bad = fmt.Sprintf("invalid fastopen \"%s\"", a)
 			}
 		case strings.HasPrefix(a, "backlog="):
 			set = true
 			if v, ok := nginxval.Atoi(a[8:]); !ok || v == 0 {
-				bad = fmt.Sprintf("invalid backlog %q", a)
+				bad = fmt.Sprintf("invalid backlog \"%s\"", a)
 			}
 		case strings.HasPrefix(a, "rcvbuf=") || strings.HasPrefix(a, "sndbuf="):
 			set = true
 			if _, ok := nginxval.Size(a[7:]); !ok {
-				bad = fmt.Sprintf("invalid %s %q", a[:6], a)
+				bad = fmt.Sprintf("invalid %s \"%s\"", a[:6], a)
 			}
 		case strings.HasPrefix(a, "accept_filter="):
 			// FreeBSD only: on Linux nginx warns and ignores it.
 		case strings.HasPrefix(a, "ipv6only=o"):
 			set = true
 			if a[10:] != "n" && a[10:] != "ff" {
-				bad = fmt.Sprintf("invalid ipv6only flags %q", a[9:])
+				bad = fmt.Sprintf("invalid ipv6only flags \"%s\"", a[9:])
 			}
 		case strings.HasPrefix(a, "so_keepalive="):
 			set = true
 			if !validKeepalive(a[13:]) {
-				bad = fmt.Sprintf("invalid so_keepalive value: %q", a[13:])
+				bad = fmt.Sprintf("invalid so_keepalive value: \"%s\"", a[13:])
 			}
 		default:
-			bad = fmt.Sprintf("invalid parameter %q", a)
+			bad = fmt.Sprintf("invalid parameter \"%s\"", a)
 			if _, st := nginxconf.Lookup(a, nginxconf.CtxHTTPSrv, p.NginxVersion); st == nginxconf.Known {
-				bad += fmt.Sprintf(" (a \";\" is probably missing before %q)", a)
+				bad += fmt.Sprintf(" (a \";\" is probably missing before \"%s\")", a)
 			}
 		}
 		if bad != "" {
@@ -196,4 +204,82 @@ func validKeepalive(v string) bool {
 		total += x
 	}
 	return total != 0
+}
+
+// versionAtLeast reports whether the targeted nginx version (any version
+// when none is given) is v or later.
+func versionAtLeast(target, v string) bool {
+	if target == "" {
+		return true
+	}
+	c, ok := nginxdb.CompareVersions(target, v)
+	return !ok || c >= 0
+}
+
+// checkOtherListen checks a stream or mail listen as ngx_stream_core_listen
+// and ngx_mail_core_listen do: the address and the parameters.
+func checkOtherListen(p *lint.Pass, n *nginxconf.Node) {
+	report := func(i int, msg string) {
+		p.Report(diag.Diagnostic{Rule: "nginx-listen", Severity: diag.Error, Message: msg + ": nginx refuses the configuration", Location: n.ArgSpan(i)})
+	}
+	args := n.Args()
+	u := nginxval.ParseURL(args[0], nginxval.URLOptions{Listen: true})
+	if u.Err != "" {
+		report(0, fmt.Sprintf("%s in \"%s\" of the \"listen\" directive", u.Err, args[0]))
+		return
+	}
+	stream := n.Ctx == nginxconf.CtxStreamSrv
+	udp := false
+	var incompatible []string
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		bad := ""
+		switch {
+		case a == "bind" || a == "ssl" || a == "proxy_protocol":
+			if a != "bind" {
+				incompatible = append(incompatible, a)
+			}
+		case stream && a == "reuseport":
+		case stream && a == "udp":
+			udp = true
+		case stream && strings.HasPrefix(a, "fastopen="):
+			incompatible = append(incompatible, "fastopen")
+			if _, ok := nginxval.Atoi(a[9:]); !ok {
+				bad = fmt.Sprintf("invalid fastopen \"%s\"", a)
+			}
+		case strings.HasPrefix(a, "backlog="):
+			incompatible = append(incompatible, "backlog")
+			if v, ok := nginxval.Atoi(a[8:]); !ok || v == 0 {
+				bad = fmt.Sprintf("invalid backlog \"%s\"", a)
+			}
+		case strings.HasPrefix(a, "rcvbuf=") || strings.HasPrefix(a, "sndbuf="):
+			if _, ok := nginxval.Size(a[7:]); !ok {
+				bad = fmt.Sprintf("invalid %s \"%s\"", a[:6], a)
+			}
+		case strings.HasPrefix(a, "ipv6only=o"):
+			if a[10:] != "n" && a[10:] != "ff" {
+				bad = fmt.Sprintf("invalid ipv6only flags \"%s\"", a[9:])
+			}
+		case strings.HasPrefix(a, "so_keepalive="):
+			incompatible = append(incompatible, "so_keepalive")
+			if !validKeepalive(a[13:]) {
+				bad = fmt.Sprintf("invalid so_keepalive value: \"%s\"", a[13:])
+			}
+		default:
+			bad = fmt.Sprintf("the invalid \"%s\" parameter", a)
+			if _, st := nginxconf.Lookup(a, n.Ctx, p.NginxVersion); st == nginxconf.Known {
+				bad += fmt.Sprintf(" (a \";\" is probably missing before \"%s\")", a)
+			}
+		}
+		if bad != "" {
+			report(i, bad)
+			return
+		}
+	}
+	if udp {
+		for _, a := range incompatible {
+			report(0, fmt.Sprintf("\"%s\" parameter is incompatible with \"udp\"", a))
+			return
+		}
+	}
 }

@@ -52,13 +52,13 @@ var NginxLoadModule = Register(&Rule{
 				}
 				file := cfg.FullName(n.Dir.Args[0].Value, false)
 				if !p.FS.Exists(file) {
-					report(hostSeverity(p), fmt.Sprintf("dlopen() %q failed (%s: cannot open shared object file: No such file or directory) %s: nginx refuses the configuration; a relative path resolves against nginx's prefix %s", file, file, hostWhere(p), cfg.Prefix))
+					report(hostSeverity(p), fmt.Sprintf("dlopen() \"%s\" failed (%s: cannot open shared object file: No such file or directory) %s: nginx refuses the configuration; a relative path resolves against nginx's prefix %s", file, file, hostWhere(p), cfg.Prefix))
 					return false
 				}
 				name := strings.TrimSuffix(filepath.Base(file), ".so")
 				if prev, dup := loaded[name]; dup {
 					d := diag.Diagnostic{Rule: "nginx-load-module", Severity: diag.Error,
-						Message:  fmt.Sprintf("module %q is already loaded: nginx refuses the configuration; remove one of the load_module lines", name),
+						Message:  fmt.Sprintf("module \"%s\" is already loaded: nginx refuses the configuration; remove one of the load_module lines", name),
 						Location: n.ArgSpan(0), Related: []diag.Related{{Location: prev.ArgSpan(0), Message: "loaded here first"}}}
 					p.Report(d)
 					return false

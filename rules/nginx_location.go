@@ -42,21 +42,21 @@ var NginxLocation = Register(&Rule{
 					report(bad, nil)
 					continue
 				}
-				if n.Ctx == nginxconf.CtxHTTPLoc && block != nil && block.Dir != nil && block.Name() == "location" {
+				if n.Ctx == nginxconf.CtxHTTPLoc && block != nil && block.Dir != nil && block.Name() == "location" && len(block.Dir.Args) >= 1 && len(block.Dir.Args) <= 2 {
 					parent, pbad := parseLocation(block.Args())
 					if pbad == "" {
 						switch {
 						case parent.exact:
-							report(fmt.Sprintf("location %q cannot be inside the exact location %q", loc.name, parent.name), nil)
+							report(fmt.Sprintf("location \"%s\" cannot be inside the exact location \"%s\"", loc.name, parent.name), nil)
 							continue
 						case parent.named:
-							report(fmt.Sprintf("location %q cannot be inside the named location %q", loc.name, parent.name), nil)
+							report(fmt.Sprintf("location \"%s\" cannot be inside the named location \"%s\"", loc.name, parent.name), nil)
 							continue
 						case loc.named:
-							report(fmt.Sprintf("named location %q can be on the server level only", loc.name), nil)
+							report(fmt.Sprintf("named location \"%s\" can be on the server level only", loc.name), nil)
 							continue
 						case !loc.regex && !strings.HasPrefix(loc.name, parent.name):
-							report(fmt.Sprintf("location %q is outside location %q (a nested location must start with its parent's prefix)", loc.name, parent.name), nil)
+							report(fmt.Sprintf("location \"%s\" is outside location \"%s\" (a nested location must start with its parent's prefix)", loc.name, parent.name), nil)
 							continue
 						}
 					}
@@ -69,7 +69,7 @@ var NginxLocation = Register(&Rule{
 					key = "exact:" + loc.name
 				}
 				if prev, dup := seen[key]; dup {
-					report(fmt.Sprintf("duplicate location %q", loc.name), prev)
+					report(fmt.Sprintf("duplicate location \"%s\"", loc.name), prev)
 					continue
 				}
 				seen[key] = n
@@ -97,7 +97,7 @@ func parseLocation(args []string) (loc locationName, bad string) {
 		case "~", "~*":
 			loc.regex = true
 		default:
-			return loc, fmt.Sprintf("invalid location modifier %q", args[0])
+			return loc, fmt.Sprintf("invalid location modifier \"%s\"", args[0])
 		}
 		return loc, ""
 	}

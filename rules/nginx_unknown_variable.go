@@ -34,7 +34,11 @@ var NginxUnknownVariable = Register(&Rule{
 	Source:   "rule",
 	Run: func(p *lint.Pass) {
 		for _, cfg := range p.Nginx {
-			checkVariables(p, cfg)
+			// A file checked without the main configuration that includes
+			// it may use variables the main configuration defines.
+			if !cfg.Standalone {
+				checkVariables(p, cfg)
+			}
 		}
 	},
 })
@@ -128,12 +132,12 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 	checkScript := func(n *nginxconf.Node, space string, i int, text string) {
 		names, bad := scriptVariables(text)
 		if bad != "" {
-			report(n, i, fmt.Sprintf("%s in %q: nginx refuses the configuration; write ${name} for a variable next to letters", bad, text))
+			report(n, i, fmt.Sprintf("%s in \"%s\": nginx refuses the configuration; write ${name} for a variable next to letters", bad, text))
 			return
 		}
 		for _, name := range names {
 			if !known(space, name) {
-				report(n, i, fmt.Sprintf("unknown %q variable: nginx refuses the configuration; nothing defines $%s (a typo, a missing prefix such as $http_, or a set/map that is not included?)", name, name))
+				report(n, i, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines $%s (a typo, a missing prefix such as $http_, or a set/map that is not included?)", name, name))
 			}
 		}
 	}
@@ -164,7 +168,7 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 				return true
 			}
 			if v, ok := ifVariable(args); ok && !known(space, v) {
-				report(n, 0, fmt.Sprintf("unknown %q variable: nginx refuses the configuration; nothing defines $%s", v, v))
+				report(n, 0, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines $%s", v, v))
 			}
 			idx, text := ifScripts(args)
 			for k, i := range idx {
@@ -175,12 +179,12 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 			return true
 		case "geo":
 			if len(args) == 2 && strings.HasPrefix(args[0], "$") && !known(space, args[0][1:]) {
-				report(n, 0, fmt.Sprintf("unknown %q variable: nginx refuses the configuration; nothing defines %s", args[0][1:], args[0]))
+				report(n, 0, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines %s", args[0][1:], args[0]))
 			}
 			return true
 		case "charset":
 			if strings.HasPrefix(args[0], "$") && !known(space, args[0][1:]) {
-				report(n, 0, fmt.Sprintf("unknown %q variable: nginx refuses the configuration; nothing defines %s", args[0][1:], args[0]))
+				report(n, 0, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines %s", args[0][1:], args[0]))
 			}
 			return true
 		}
@@ -250,7 +254,7 @@ func scriptVariables(s string) (names []string, bad string) {
 		name := s[start:i]
 		if bracket {
 			if i == len(s) || s[i] != '}' {
-				return names, fmt.Sprintf("the closing bracket in %q variable is missing", name)
+				return names, fmt.Sprintf("the closing bracket in \"%s\" variable is missing", name)
 			}
 			i++
 		}

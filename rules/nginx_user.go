@@ -34,7 +34,7 @@ var NginxUserUnknown = Register(&Rule{
 			user := n.Dir.Args[0].Value
 			if host.PasswdRead && !host.Users[user] {
 				p.Report(diag.Diagnostic{Rule: "nginx-user-unknown", Severity: hostSeverity(p),
-					Message:  fmt.Sprintf("getpwnam(%q) failed: no user %q in /etc/passwd %s, so nginx refuses the configuration; create the user or name an existing one", user, user, hostWhere(p)),
+					Message:  fmt.Sprintf("getpwnam(\"%s\") failed: no user \"%s\" in /etc/passwd %s, so nginx refuses the configuration; create the user or name an existing one", user, user, hostWhere(p)),
 					Location: n.ArgSpan(0)})
 				return
 			}
@@ -43,7 +43,7 @@ var NginxUserUnknown = Register(&Rule{
 				group, arg = n.Dir.Args[1].Value, 1
 			}
 			if host.GroupRead && !host.Groups[group] {
-				msg := fmt.Sprintf("getgrnam(%q) failed: no group %q in /etc/group %s, so nginx refuses the configuration", group, group, hostWhere(p))
+				msg := fmt.Sprintf("getgrnam(\"%s\") failed: no group \"%s\" in /etc/group %s, so nginx refuses the configuration", group, group, hostWhere(p))
 				if arg == 0 {
 					msg += fmt.Sprintf("; without a second argument nginx uses the group named like the user, not its primary group: write `user %s GROUP;`", user)
 				}

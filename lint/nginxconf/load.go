@@ -268,7 +268,7 @@ func (l *loader) include(n *Node, ctx Context) {
 		}
 		// Directories that match are kept: nginx tries to read them as
 		// files and fails, and so does read below.
-		paths = matches
+		paths = hidePeriod(pattern, matches)
 	} else {
 		paths = []string{pattern}
 	}
@@ -401,4 +401,29 @@ func (c *Config) FullName(p string, conf bool) string {
 		return filepath.Join(c.ConfPrefix, p)
 	}
 	return filepath.Join(c.Prefix, p)
+}
+
+// hidePeriod drops the matches glob(3) does not return: without
+// GLOB_PERIOD, a name starting with "." is matched only by a pattern
+// component that starts with "." too (conf.d/*.conf skips
+// conf.d/.default.conf).
+func hidePeriod(pattern string, matches []string) []string {
+	pc := strings.Split(filepath.Clean(pattern), "/")
+	out := matches[:0:0]
+	for _, m := range matches {
+		mc := strings.Split(filepath.Clean(m), "/")
+		hidden := false
+		if len(mc) == len(pc) {
+			for i := range mc {
+				if strings.HasPrefix(mc[i], ".") && !strings.HasPrefix(pc[i], ".") {
+					hidden = true
+					break
+				}
+			}
+		}
+		if !hidden {
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -21,12 +21,15 @@ type builtinVar struct {
 }
 
 var (
-	varsOnce sync.Once
-	varsTab  []builtinVar
+	varsOnce   sync.Once
+	varsTab    []builtinVar
+	varsByName map[string][]builtinVar
+	varsPrefix []builtinVar
 )
 
 func builtinVars() []builtinVar {
 	varsOnce.Do(func() {
+		varsByName = map[string][]builtinVar{}
 		for _, line := range strings.Split(variablesTable, "\n") {
 			if line == "" || line[0] == '#' {
 				continue
@@ -35,7 +38,13 @@ func builtinVars() []builtinVar {
 			if len(f) < 6 {
 				continue
 			}
-			varsTab = append(varsTab, builtinVar{name: f[0], kind: f[1], ctx: f[2], since: f[4], until: f[5]})
+			v := builtinVar{name: f[0], kind: f[1], ctx: f[2], since: f[4], until: f[5]}
+			varsTab = append(varsTab, v)
+			if v.kind == "prefix" {
+				varsPrefix = append(varsPrefix, v)
+			} else {
+				varsByName[v.name] = append(varsByName[v.name], v)
+			}
 		}
 	})
 	return varsTab
@@ -47,11 +56,12 @@ func builtinVars() []builtinVar {
 // Names are compared as nginx does, without regard to case.
 func BuiltinVariable(name, ctx, version string) bool {
 	name = strings.ToLower(name)
-	for _, v := range builtinVars() {
+	builtinVars()
+	for _, v := range append(varsByName[name], varsPrefix...) {
 		if v.ctx != ctx {
 			continue
 		}
-		if v.kind == "prefix" && !strings.HasPrefix(name, v.name) || v.kind != "prefix" && v.name != name {
+		if v.kind == "prefix" && !strings.HasPrefix(name, v.name) {
 			continue
 		}
 		if version != "" {

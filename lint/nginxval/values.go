@@ -198,8 +198,8 @@ func Bufs(num, size string) bool {
 	return ok && s > 0
 }
 
-// Atofp is ngx_atofp: a decimal number with at most one dot, scaled by
-// 10^point (digits past point decimals are ignored).
+// Atofp is ngx_atofp: a decimal number with at most one dot and at most
+// point decimals, scaled by 10^point.
 func Atofp(s string, point int) (int64, bool) {
 	if s == "" {
 		return 0, false
@@ -208,6 +208,9 @@ func Atofp(s string, point int) (int64, bool) {
 	var value int64
 	dot := 0
 	for i := 0; i < len(s); i++ {
+		if point == 0 {
+			return 0, false
+		}
 		c := s[i]
 		if c == '.' {
 			if dot == 1 {
@@ -218,9 +221,6 @@ func Atofp(s string, point int) (int64, bool) {
 		}
 		if c < '0' || c > '9' {
 			return 0, false
-		}
-		if point == 0 {
-			continue
 		}
 		d := int64(c - '0')
 		if value >= cutoff && (value > cutoff || d > cutlim) {

@@ -1,0 +1,100 @@
+package nginxconf
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/fcgilint/fcgilint/lint/files"
+)
+
+func TestLoadHostAndResolver(t *testing.T) {
+	root := t.TempDir()
+	write := func(p, s string) {
+		t.Helper()
+		full := filepath.Join(root, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("etc/passwd", "root:x:0:0::/root:/bin/sh\n# comment\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n")
+	write("etc/group", "root:x:0:\nwww-data:x:33:\n")
+	write("etc/hosts", "127.0.0.1 localhost # loopback\n10.0.0.5 php-fpm PHP.internal\nbogus line\n")
+	h := LoadHost(&files.FS{Root: root})
+	if !h.PasswdRead || !h.GroupRead || !h.HostsRead {
+		t.Fatalf("databases not read: %+v", h)
+	}
+	if !h.Users["www-data"] || h.Users["# comment"] || !h.Groups["root"] {
+		t.Errorf("users %v groups %v", h.Users, h.Groups)
+	}
+	r := &Resolver{Host: h}
+	got := r.Resolve([]string{"php-fpm", "php.INTERNAL", "10.1.2.3", "::1", "db"})
+	want := map[string]Resolution{"php-fpm": Resolved, "php.INTERNAL": Resolved, "10.1.2.3": Resolved, "::1": Resolved, "db": Unresolved}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Resolve = %v, want %v", got, want)
+	}
+}
+
+func TestInferPrefix(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "usr/share/nginx/modules"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	debian := &files.FS{Root: root}
+	other := &files.FS{Root: t.TempDir()}
+	cases := []struct {
+		conf string
+		fs   *files.FS
+		want string
+	}{
+		{"/etc/nginx", debian, "/usr/share/nginx"},
+		{"/etc/nginx/", other, "/etc/nginx"},
+		{"/usr/local/nginx/conf", other, "/usr/local/nginx"},
+		{"/srv/site", other, "/srv/site"},
+	}
+	for _, c := range cases {
+		if got := InferPrefix(c.conf, c.fs); got != c.want {
+			t.Errorf("InferPrefix(%q) = %q, want %q", c.conf, got, c.want)
+		}
+	}
+}
+
+func TestHidePeriod(t *testing.T) {
+	got := hidePeriod("/etc/nginx/conf.d/*.conf", []string{"/etc/nginx/conf.d/.default.conf", "/etc/nginx/conf.d/site.conf"})
+	if want := []string{"/etc/nginx/conf.d/site.conf"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("hidePeriod = %v, want %v", got, want)
+	}
+	got = hidePeriod("/etc/nginx/conf.d/.*.conf", []string{"/etc/nginx/conf.d/.default.conf"})
+	if len(got) != 1 {
+		t.Errorf("an explicit leading period must match: %v", got)
+	}
+}
+
+func TestBuiltinVariable(t *testing.T) {
+	cases := []struct {
+		name, ctx, version string
+		want               bool
+	}{
+		{"host", "http", "1.22.1", true},
+		{"HOST", "http", "1.22.1", true},
+		{"http_x_forwarded_proto", "http", "1.22.1", true},
+		{"arg_page", "http", "", true},
+		{"arg", "http", "", false},
+		{"remote_addr", "stream", "1.22.1", true},
+		{"request_uri", "stream", "1.22.1", false},
+		{"http3", "http", "1.22.1", false},
+		{"http3", "http", "1.25.0", true},
+		{"echo_request_uri", "http", "1.22.1", true},
+		{"geoip_country_code", "http", "1.22.1", true},
+		{"nope", "http", "", false},
+	}
+	for _, c := range cases {
+		if got := BuiltinVariable(c.name, c.ctx, c.version); got != c.want {
+			t.Errorf("BuiltinVariable(%q, %q, %q) = %v, want %v", c.name, c.ctx, c.version, got, c.want)
+		}
+	}
+}

@@ -85,15 +85,19 @@ var NginxRegex = Register(&Rule{
 	},
 })
 
-// ifRegex returns the regular expression of an if condition, if it has one.
-func ifRegex(args []string) (int, string, bool) {
-	type tok struct {
-		i int
-		s string
-	}
-	var v []tok
+// ifToken is an argument of an if condition with its index.
+type ifToken struct {
+	i int
+	s string
+}
+
+// ifOperands returns the arguments of an if condition without the
+// surrounding parentheses (a lone "(" or ")" is dropped, an attached one
+// trimmed), each with its argument index.
+func ifOperands(args []string) []ifToken {
+	var v []ifToken
 	for i, a := range args {
-		v = append(v, tok{i, a})
+		v = append(v, ifToken{i, a})
 	}
 	if v[0].s == "(" {
 		v = v[1:]
@@ -101,12 +105,21 @@ func ifRegex(args []string) (int, string, bool) {
 		v[0].s = strings.TrimPrefix(v[0].s, "(")
 	}
 	if len(v) == 0 {
-		return 0, "", false
+		return nil
 	}
 	if v[len(v)-1].s == ")" {
 		v = v[:len(v)-1]
 	} else {
 		v[len(v)-1].s = strings.TrimSuffix(v[len(v)-1].s, ")")
+	}
+	return v
+}
+
+// ifRegex returns the regular expression of an if condition, if it has one.
+func ifRegex(args []string) (int, string, bool) {
+	v := ifOperands(args)
+	if len(v) == 0 {
+		return 0, "", false
 	}
 	if len(v) == 3 {
 		switch v[1].s {

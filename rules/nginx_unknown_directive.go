@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"github.com/fcgilint/fcgilint/internal/textdist"
 
 	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/diag"
@@ -58,7 +59,7 @@ func suggest(name string) string {
 		if abs(len(d.Name)-len(name)) >= bestD {
 			continue
 		}
-		if dist := editDistance(name, d.Name); dist < bestD {
+		if dist := textdist.Levenshtein(name, d.Name); dist < bestD {
 			best, bestD = d.Name, dist
 		}
 	}
@@ -70,24 +71,4 @@ func abs(x int) int {
 		return -x
 	}
 	return x
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

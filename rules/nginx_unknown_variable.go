@@ -270,26 +270,9 @@ func scriptVariables(s string) (names []string, bad string) {
 // nginx compiles as scripts — the value compared with = or !=, the operand
 // of a file test — with their text, parentheses removed.
 func ifScripts(args []string) (idx []int, text []string) {
-	type tok struct {
-		i int
-		s string
-	}
-	var v []tok
-	for i, a := range args {
-		v = append(v, tok{i, a})
-	}
-	if v[0].s == "(" {
-		v = v[1:]
-	} else {
-		v[0].s = strings.TrimPrefix(v[0].s, "(")
-	}
+	v := ifOperands(args)
 	if len(v) == 0 {
 		return nil, nil
-	}
-	if v[len(v)-1].s == ")" {
-		v = v[:len(v)-1]
-	} else {
-		v[len(v)-1].s = strings.TrimSuffix(v[len(v)-1].s, ")")
 	}
 	switch {
 	case len(v) == 3 && strings.HasPrefix(v[0].s, "$") && (v[1].s == "=" || v[1].s == "!="):

@@ -1,6 +1,10 @@
 package fpm
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/fcgilint/fcgilint/internal/textdist"
+)
 
 // ValueType is how php-fpm parses a directive's value (the fpm_conf_set_*
 // function its table entry names).
@@ -198,32 +202,9 @@ func suggest(name string, table []Directive) string {
 	best, bestD := "", 3
 	lname := strings.ToLower(name)
 	for _, d := range table {
-		if dist := editDistance(lname, strings.ToLower(d.Name)); dist < bestD && dist*3 <= len(lname) {
+		if dist := textdist.Levenshtein(lname, strings.ToLower(d.Name)); dist < bestD && dist*3 <= len(lname) {
 			best, bestD = d.Name, dist
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 99
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

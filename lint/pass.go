@@ -22,6 +22,18 @@ type Pass struct {
 	// NginxVersion, when set ("1.22.1"), makes directives that this nginx
 	// version lacks unknown.
 	NginxVersion string
+	// Profile names the distribution or image the configuration is deployed
+	// on ("debian", "rhel", "alpine", "arch", "docker"; "" when unknown): it
+	// supplies what the files cannot tell, such as nginx's compile-time user
+	// and where the pools live.
+	Profile string
+	// NginxUser, when set ("www-data" or "www-data www-data"), is the
+	// identity of nginx's workers when no user directive says otherwise.
+	NginxUser string
+	// Host is true when the configuration is the one deployed on the
+	// machine whose files FS reads (no PATH given, or --root set), so
+	// host-dependent findings are certain rather than possible.
+	Host bool
 
 	mu    sync.Mutex
 	diags []diag.Diagnostic

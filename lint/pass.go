@@ -30,10 +30,6 @@ type Pass struct {
 	// NginxUser, when set ("www-data" or "www-data www-data"), is the
 	// identity of nginx's workers when no user directive says otherwise.
 	NginxUser string
-	// Host is true when the configuration is the one deployed on the
-	// machine whose files FS reads (no PATH given, or --root set), so
-	// host-dependent findings are certain rather than possible.
-	Host bool
 
 	mu    sync.Mutex
 	diags []diag.Diagnostic

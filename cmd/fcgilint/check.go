@@ -6,17 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
-	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/diag"
 	"github.com/fcgilint/fcgilint/lint/discover"
+	"github.com/fcgilint/fcgilint/lint/engine"
 	"github.com/fcgilint/fcgilint/lint/files"
-	"github.com/fcgilint/fcgilint/lint/fpm"
-	"github.com/fcgilint/fcgilint/lint/nginxconf"
 	"github.com/fcgilint/fcgilint/lint/output"
-	"github.com/fcgilint/fcgilint/rules"
 )
 
 type checkFlags struct {
@@ -26,6 +22,7 @@ type checkFlags struct {
 	root         string
 	nginxVersion string
 	fpmPrefix    string
+	nginxPrefix  string
 	color        string
 }
 
@@ -40,6 +37,7 @@ func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, []string, er
 	fs.StringVar(&cf.failLevel, "fail-level", "error", "exit 1 when a finding is at or above this `level`: error, warning or note")
 	fs.StringVar(&cf.root, "root", "", "resolve absolute paths, users and groups under `dir` (default /, and checked trees that mirror /etc/nginx are read in place)")
 	fs.StringVar(&cf.nginxVersion, "nginx-version", "", "treat directives this nginx `version` lacks (e.g. 1.22.1) as unknown")
+	fs.StringVar(&cf.nginxPrefix, "nginx-prefix", "", "nginx's prefix (-p) for relative log, temporary and module paths (default: inferred from where nginx.conf is)")
 	fs.StringVar(&cf.fpmPrefix, "fpm-prefix", "", "php-fpm's prefix (-p) for relative include and listen paths (default: the compile-time /usr)")
 	fs.StringVar(&cf.color, "color", "auto", "colour the text output: auto, always or never (NO_COLOR is honoured)")
 	fs.Usage = func() {
@@ -91,6 +89,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fsys := &files.FS{Root: cf.root}
 	var found []discover.File
 	if len(paths) == 0 {
+		// Without a PATH the configuration is this machine's own, so what
+		// depends on the machine (users, hosts, files) is known, not guessed.
+		if fsys.Root == "" {
+			fsys.Root = "/"
+		}
 		found = discover.Host(fsys)
 		if len(found) == 0 {
 			fmt.Fprintf(stderr, "fcgilint: no nginx or php-fpm configuration found on this host (looked for %s); name the files or directories to check\n", strings.Join(discover.HostMains, ", "))
@@ -107,12 +110,14 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if len(found) == 0 {
 		fmt.Fprintf(stderr, "fcgilint: warning: no nginx or php-fpm configuration found under %s\n", strings.Join(paths, ", "))
 	}
-	pass := &lint.Pass{FS: fsys, NginxVersion: cf.nginxVersion}
-	loadDiags := loadSets(pass, found, cf, cf.root == "")
-	rules.Run(pass)
-	for _, d := range loadDiags {
-		pass.Report(d)
-	}
+	pass := engine.Check(found, engine.Options{
+		FS:           fsys,
+		Mirror:       cf.root == "" && len(paths) > 0,
+		NginxVersion: cf.nginxVersion,
+		NginxPrefix:  cf.nginxPrefix,
+		FPMPrefix:    cf.fpmPrefix,
+		Env:          engine.Environ(),
+	})
 	ds := pass.Diagnostics()
 
 	out := stdout
@@ -126,7 +131,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		out = f
 	}
 	base, _ := os.Getwd()
-	nfiles := countFiles(pass)
+	nfiles := engine.FileCount(pass)
 	opts := output.Options{
 		Format:  cf.format,
 		Color:   useColor(cf.color, out),
@@ -146,114 +151,6 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// loadSets loads every configuration set found: main configurations with
-// what they include, then the files no main configuration reached, each in
-// the context its content implies.
-func loadSets(pass *lint.Pass, found []discover.File, cf *checkFlags, mirror bool) []diag.Diagnostic {
-	var ds []diag.Diagnostic
-	covered := map[string]bool{}
-	cache := nginxconf.NewParseCache()
-	nopts := nginxconf.Options{FS: pass.FS, Cache: cache}
-	if mirror {
-		nopts.MirrorPrefixes = nginxconf.DefaultMirrorPrefixes
-	}
-	fopts := fpm.Options{FS: pass.FS, Prefix: cf.fpmPrefix, Env: environ(), MasterIsRoot: true}
-	for _, f := range found {
-		if !f.Main {
-			continue
-		}
-		switch f.Kind {
-		case discover.Nginx:
-			cfg, d := nginxconf.Load(f.Path, nopts)
-			pass.Nginx = append(pass.Nginx, cfg)
-			ds = append(ds, d...)
-			for p := range cfg.Files {
-				covered[p] = true
-			}
-		case discover.FPM:
-			cfg, d := fpm.Load(f.Path, fopts)
-			pass.FPM = append(pass.FPM, cfg)
-			ds = append(ds, d...)
-			for _, p := range cfg.Files {
-				covered[p] = true
-			}
-		}
-	}
-	for _, f := range found {
-		if f.Main || covered[f.Path] {
-			continue
-		}
-		switch f.Kind {
-		case discover.Nginx:
-			opts := nopts
-			opts.ConfPrefix = guessConfPrefix(f.Path)
-			var last []diag.Diagnostic
-			byCtx := map[nginxconf.Context]*nginxconf.Config{}
-			diagsByCtx := map[nginxconf.Context][]diag.Diagnostic{}
-			ctx := nginxconf.InferContext(func(c nginxconf.Context) *nginxconf.Config {
-				cfg, d := nginxconf.LoadIn(f.Path, c, opts)
-				byCtx[c], diagsByCtx[c] = cfg, d
-				return cfg
-			}, pass.NginxVersion)
-			last = diagsByCtx[ctx]
-			pass.Nginx = append(pass.Nginx, byCtx[ctx])
-			ds = append(ds, last...)
-			for p := range byCtx[ctx].Files {
-				covered[p] = true
-			}
-		case discover.FPM:
-			cfg, d := fpm.Load(f.Path, fopts)
-			pass.FPM = append(pass.FPM, cfg)
-			ds = append(ds, d...)
-			for _, p := range cfg.Files {
-				covered[p] = true
-			}
-		}
-	}
-	return ds
-}
-
-// guessConfPrefix finds the directory a file's relative includes were
-// written against: the nearest ancestor holding nginx.conf, else the file's
-// own directory.
-func guessConfPrefix(path string) string {
-	dir := filepath.Dir(path)
-	for d, i := dir, 0; i < 4; d, i = filepath.Dir(d), i+1 {
-		if _, err := os.Stat(filepath.Join(d, "nginx.conf")); err == nil {
-			return d
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	return dir
-}
-
-func environ() map[string]string {
-	env := map[string]string{}
-	for _, kv := range os.Environ() {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			env[k] = v
-		}
-	}
-	return env
-}
-
-func countFiles(p *lint.Pass) int {
-	seen := map[string]bool{}
-	for _, c := range p.Nginx {
-		for f := range c.Files {
-			seen[f] = true
-		}
-	}
-	for _, c := range p.FPM {
-		for _, f := range c.Files {
-			seen[f] = true
-		}
-	}
-	return len(seen)
-}
-
 func summarize(w io.Writer, ds []diag.Diagnostic, nfiles int) {
 	var e, wn, n int
 	for _, d := range ds {
@@ -270,7 +167,7 @@ func summarize(w io.Writer, ds []diag.Diagnostic, nfiles int) {
 		fmt.Fprintf(w, "fcgilint: %d files checked, no problems found\n", nfiles)
 		return
 	}
-	fmt.Fprintf(w, "fcgilint: %d files checked: %d errors, %d warnings, %d notes\n", nfiles, e, wn, n)
+	fmt.Fprintf(w, "fcgilint: %d files checked: %s, %s, %s\n", nfiles, plural(e, "error"), plural(wn, "warning"), plural(n, "note"))
 }
 
 func useColor(mode string, w io.Writer) bool {
@@ -297,4 +194,11 @@ func describePathError(err error) string {
 		return fmt.Sprintf("%s: %s", pe.Path, pe.Err)
 	}
 	return err.Error()
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -1,0 +1,173 @@
+// Package engine turns a list of configuration files into findings: it loads
+// each nginx and php-fpm configuration set, runs every rule over them, and
+// returns the pass with its diagnostics. The CLI and the language server
+// both check through it, so they agree on what a file means.
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/fcgilint/fcgilint/lint"
+	"github.com/fcgilint/fcgilint/lint/diag"
+	"github.com/fcgilint/fcgilint/lint/discover"
+	"github.com/fcgilint/fcgilint/lint/files"
+	"github.com/fcgilint/fcgilint/lint/fpm"
+	"github.com/fcgilint/fcgilint/lint/nginxconf"
+	"github.com/fcgilint/fcgilint/rules"
+)
+
+// Options say how to read the files and which machine they are for.
+type Options struct {
+	// FS reads the files; its Root ("" for none) is where absolute paths,
+	// users, groups and host names of the target machine are looked up.
+	FS *files.FS
+	// Mirror reads absolute includes such as /etc/nginx/sites-enabled/*
+	// from a checked tree that mirrors a standard configuration directory.
+	// Set it only when no root was given.
+	Mirror bool
+	// NginxVersion, when set, makes directives this version lacks unknown.
+	NginxVersion string
+	// NginxPrefix is nginx's -p; "" infers it from the configuration's place.
+	NginxPrefix string
+	// FPMPrefix is php-fpm's -p; "" means the compile-time prefix.
+	FPMPrefix string
+	// Env is php-fpm's environment, for ${VAR} in pool files.
+	Env map[string]string
+	// Profile and NginxUser fill in what the files cannot tell (see lint.Pass).
+	Profile   string
+	NginxUser string
+	// Cache keeps parsed nginx files between checks; nil parses afresh.
+	Cache *nginxconf.ParseCache
+}
+
+// Check loads every configuration set of found and runs the rules over them.
+// Main configurations are loaded with everything they include; files no main
+// configuration reaches are checked on their own, in the context their
+// content implies.
+func Check(found []discover.File, opts Options) *lint.Pass {
+	pass := &lint.Pass{FS: opts.FS, NginxVersion: opts.NginxVersion, Profile: opts.Profile, NginxUser: opts.NginxUser}
+	loadDiags := Load(pass, found, opts)
+	rules.Run(pass)
+	for _, d := range loadDiags {
+		pass.Report(d)
+	}
+	return pass
+}
+
+// Load adds the configuration sets of found to pass and returns what the
+// grammars and loaders reported while reading them.
+func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnostic {
+	var ds []diag.Diagnostic
+	covered := map[string]bool{}
+	cache := opts.Cache
+	if cache == nil {
+		cache = nginxconf.NewParseCache()
+	}
+	nopts := nginxconf.Options{FS: opts.FS, Cache: cache, Prefix: opts.NginxPrefix}
+	if opts.Mirror {
+		nopts.MirrorPrefixes = nginxconf.DefaultMirrorPrefixes
+	}
+	fopts := fpm.Options{FS: opts.FS, Prefix: opts.FPMPrefix, Env: opts.Env, MasterIsRoot: true}
+	addNginx := func(cfg *nginxconf.Config, d []diag.Diagnostic) {
+		pass.Nginx = append(pass.Nginx, cfg)
+		ds = append(ds, d...)
+		for p := range cfg.Files {
+			covered[p] = true
+		}
+	}
+	addFPM := func(cfg *fpm.Config, d []diag.Diagnostic) {
+		pass.FPM = append(pass.FPM, cfg)
+		ds = append(ds, d...)
+		for _, p := range cfg.Files {
+			covered[p] = true
+		}
+	}
+	for _, f := range found {
+		if !f.Main {
+			continue
+		}
+		switch f.Kind {
+		case discover.Nginx:
+			addNginx(nginxconf.Load(f.Path, nopts))
+		case discover.FPM:
+			addFPM(fpm.Load(f.Path, fopts))
+		}
+	}
+	for _, f := range found {
+		if f.Main || covered[f.Path] {
+			continue
+		}
+		switch f.Kind {
+		case discover.Nginx:
+			opts := nopts
+			opts.ConfPrefix = GuessConfPrefix(f.Path)
+			addNginx(loadStandalone(f.Path, opts, pass.NginxVersion))
+		case discover.FPM:
+			addFPM(fpm.Load(f.Path, fopts))
+		}
+	}
+	return ds
+}
+
+// loadStandalone loads an nginx file no main configuration includes, in the
+// context its directives imply.
+func loadStandalone(path string, opts nginxconf.Options, version string) (*nginxconf.Config, []diag.Diagnostic) {
+	byCtx := map[nginxconf.Context]*nginxconf.Config{}
+	diagsByCtx := map[nginxconf.Context][]diag.Diagnostic{}
+	ctx := nginxconf.InferContext(func(c nginxconf.Context) *nginxconf.Config {
+		cfg, d := nginxconf.LoadIn(path, c, opts)
+		byCtx[c], diagsByCtx[c] = cfg, d
+		return cfg
+	}, version)
+	return byCtx[ctx], diagsByCtx[ctx]
+}
+
+// GuessConfPrefix finds the directory a file's relative includes were
+// written against: the nearest ancestor holding nginx.conf, else the file's
+// own directory.
+func GuessConfPrefix(path string) string {
+	dir := filepath.Dir(path)
+	for d, i := dir, 0; i < 4; d, i = filepath.Dir(d), i+1 {
+		if _, err := os.Stat(filepath.Join(d, "nginx.conf")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	return dir
+}
+
+// Environ is the process environment as a map, for php-fpm's ${VAR}.
+func Environ() map[string]string {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+// FileCount is the number of distinct files the pass read.
+func FileCount(p *lint.Pass) int {
+	return len(Files(p))
+}
+
+// Files lists every distinct file the pass read.
+func Files(p *lint.Pass) map[string]bool {
+	seen := map[string]bool{}
+	for _, c := range p.Nginx {
+		for f := range c.Files {
+			seen[f] = true
+		}
+	}
+	for _, c := range p.FPM {
+		for _, f := range c.Files {
+			seen[f] = true
+		}
+	}
+	return seen
+}

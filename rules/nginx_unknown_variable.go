@@ -88,12 +88,19 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 		if n.Ctx == nginxconf.CtxRaw || n.Dir == nil {
 			return false
 		}
-		for _, w := range append([]string{n.Name()}, n.Args()...) {
+		defineCaptures := func(w string) {
+			if !strings.Contains(w, "(?") {
+				return
+			}
 			for _, m := range namedCaptureRe.FindAllStringSubmatch(w, -1) {
 				name := strings.ToLower(m[1] + m[2])
 				defined["http"][name] = true
 				defined["stream"][name] = true
 			}
+		}
+		defineCaptures(n.Name())
+		for _, a := range n.Dir.Args {
+			defineCaptures(a.Value)
 		}
 		if n.Ctx == nginxconf.CtxEntries {
 			if o := entryOwner(n); o != nil && o.Name() == "geoip2" {
@@ -122,9 +129,19 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 		}
 		return true
 	})
+	builtin := map[string]bool{} // space + ":" + name → nginx defines it
 	known := func(space, name string) bool {
 		name = strings.ToLower(name)
-		return defined[space][name] || nginxconf.BuiltinVariable(name, space, p.NginxVersion)
+		if defined[space][name] {
+			return true
+		}
+		key := space + ":" + name
+		b, seen := builtin[key]
+		if !seen {
+			b = nginxconf.BuiltinVariable(name, space, p.NginxVersion)
+			builtin[key] = b
+		}
+		return b
 	}
 	report := func(n *nginxconf.Node, i int, msg string) {
 		p.Report(diag.Diagnostic{Rule: "nginx-unknown-variable", Severity: diag.Error, Message: msg, Location: n.ArgSpan(i)})

@@ -5,11 +5,14 @@ package rules
 
 import (
 	"fmt"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"sync"
 
 	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/diag"
+	"github.com/fcgilint/fcgilint/lint/nginxconf"
 )
 
 // DocsBase is where the rule pages are published; docs/rules/ID.md in the repo.
@@ -74,11 +77,56 @@ func All() []*Rule {
 	return out
 }
 
-// Run runs every rule that checks the model over p.
+// Run runs every rule that checks the model over p. Rules only read the
+// model, so they run side by side; the directive lookups they all share are
+// made once first, because Node.Spec caches its answer on the node.
 func Run(p *lint.Pass) {
+	p.NginxDirectives(func(_ *nginxconf.Config, n *nginxconf.Node) { n.Spec(p.NginxVersion) })
+	todo := make(chan *Rule)
+	var wg sync.WaitGroup
+	var failOnce sync.Once
+	var failure error
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range todo {
+				runOne(r, p, func(err error) { failOnce.Do(func() { failure = err }) })
+			}
+		}()
+	}
 	for _, r := range All() {
 		if r.Run != nil {
-			r.Run(p)
+			todo <- r
 		}
 	}
+	close(todo)
+	wg.Wait()
+	if failure != nil {
+		// Raised again on the caller's goroutine, where the CLI and the
+		// language server recover it; on a worker it would end the process.
+		panic(failure)
+	}
 }
+
+// runOne runs r, turning a panic into an error that names the rule.
+func runOne(r *Rule, p *lint.Pass, fail func(error)) {
+	defer func() {
+		if v := recover(); v != nil {
+			fail(&RulePanic{Rule: r.ID, Value: v, Trace: debug.Stack()})
+		}
+	}()
+	r.Run(p)
+}
+
+// RulePanic is a rule's panic, raised again by Run on its caller's goroutine.
+type RulePanic struct {
+	Rule  string
+	Value any
+	Trace []byte // the stack of the rule's goroutine
+}
+
+func (e *RulePanic) Error() string { return fmt.Sprintf("rule %s: %v", e.Rule, e.Value) }
+
+// Stack is where the rule panicked.
+func (e *RulePanic) Stack() []byte { return e.Trace }

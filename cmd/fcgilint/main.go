@@ -44,7 +44,11 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "fcgilint: internal error: %v\n", r)
 			if os.Getenv("FCGILINT_DEBUG") != "" {
-				fmt.Fprintf(stderr, "%s\n", debug.Stack())
+				stack := debug.Stack()
+				if s, ok := r.(interface{ Stack() []byte }); ok {
+					stack = s.Stack()
+				}
+				fmt.Fprintf(stderr, "%s\n", stack)
 			}
 			code = exitInternal
 		}

@@ -75,6 +75,13 @@ http {
 			return err
 		}
 	}
+	// The directories the daemons write to but never create: Debian's
+	// packages and tmpfiles make them on a real host.
+	for _, dir := range []string{"var/log/nginx", "run/php", "var/www"} {
+		if err := os.MkdirAll(filepath.Join(t.Root, dir), 0o755); err != nil {
+			return err
+		}
+	}
 	for p := 0; p < t.Pools; p++ {
 		if err := w(fmt.Sprintf("etc/php/8.2/fpm/pool.d/pool%d.conf", p), fmt.Sprintf(`[pool%d]
 user = www-data

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fcgilint/fcgilint/internal/gentree"
 	"github.com/fcgilint/fcgilint/lint/discover"
 	"github.com/fcgilint/fcgilint/lint/engine"
 	"github.com/fcgilint/fcgilint/lint/files"
@@ -43,5 +44,26 @@ func TestCheckLoadsSetsAndLeftovers(t *testing.T) {
 	}
 	if n := engine.FileCount(pass); n != 3 {
 		t.Errorf("FileCount = %d, want 3", n)
+	}
+}
+
+// BenchmarkCheckTree checks the generated Debian-style tree of 2,000 sites
+// and 50 pools that bench/check-vs-nginx.sh compares with nginx -t.
+func BenchmarkCheckTree(b *testing.B) {
+	root := b.TempDir()
+	if err := gentree.Generate(gentree.Tree{Root: root, Sites: 2000, Pools: 50}); err != nil {
+		b.Fatal(err)
+	}
+	fsys := &files.FS{Root: root}
+	found := discover.Host(fsys)
+	if len(found) == 0 {
+		b.Fatal("the generated tree has no configuration")
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		pass := engine.Check(found, engine.Options{FS: fsys})
+		if ds := pass.Diagnostics(); len(ds) != 0 {
+			b.Fatalf("the generated tree is correct, got %d findings, the first: %v", len(ds), ds[0])
+		}
 	}
 }

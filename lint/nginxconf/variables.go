@@ -57,26 +57,33 @@ func builtinVars() []builtinVar {
 func BuiltinVariable(name, ctx, version string) bool {
 	name = strings.ToLower(name)
 	builtinVars()
-	for _, v := range append(varsByName[name], varsPrefix...) {
-		if v.ctx != ctx {
-			continue
+	for _, v := range varsByName[name] {
+		if v.ctx == ctx && v.inVersion(version) {
+			return true
 		}
-		if v.kind == "prefix" && !strings.HasPrefix(name, v.name) {
-			continue
+	}
+	for _, v := range varsPrefix {
+		if v.ctx == ctx && strings.HasPrefix(name, v.name) && v.inVersion(version) {
+			return true
 		}
-		if version != "" {
-			if v.since != "-" {
-				if c, ok := nginxdb.CompareVersions(version, v.since); ok && c < 0 {
-					continue
-				}
-			}
-			if v.until != "-" {
-				if c, ok := nginxdb.CompareVersions(version, v.until); ok && c > 0 {
-					continue
-				}
-			}
-		}
-		return true
 	}
 	return false
+}
+
+// inVersion reports whether nginx version ("" for any) has the variable.
+func (v builtinVar) inVersion(version string) bool {
+	if version == "" {
+		return true
+	}
+	if v.since != "-" {
+		if c, ok := nginxdb.CompareVersions(version, v.since); ok && c < 0 {
+			return false
+		}
+	}
+	if v.until != "-" {
+		if c, ok := nginxdb.CompareVersions(version, v.until); ok && c > 0 {
+			return false
+		}
+	}
+	return true
 }

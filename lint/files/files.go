@@ -143,8 +143,34 @@ func (f *FS) Glob(pattern string) ([]string, error) {
 		}
 	}
 	f.mu.RUnlock()
+	out = hidePeriod(pattern, out)
 	sort.Strings(out)
 	return out, nil
+}
+
+// hidePeriod drops the matches glob(3) does not return: without
+// GLOB_PERIOD, a name starting with "." is matched only by a pattern
+// component that starts with "." too (conf.d/*.conf skips
+// conf.d/.default.conf).
+func hidePeriod(pattern string, matches []string) []string {
+	pc := strings.Split(filepath.Clean(pattern), "/")
+	out := matches[:0:0]
+	for _, m := range matches {
+		mc := strings.Split(filepath.Clean(m), "/")
+		hidden := false
+		if len(mc) == len(pc) {
+			for i := range mc {
+				if strings.HasPrefix(mc[i], ".") && !strings.HasPrefix(pc[i], ".") {
+					hidden = true
+					break
+				}
+			}
+		}
+		if !hidden {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // HasMeta reports whether p contains glob metacharacters, as nginx decides

@@ -814,10 +814,6 @@ func globC(fs *files.FS, pattern string, dirs bool) (matches []string, aborted b
 			return nil, true
 		}
 		for _, m := range found {
-			name := path.Base(m)
-			if strings.HasPrefix(name, ".") && !strings.HasPrefix(base, ".") {
-				continue
-			}
 			if fs.IsDir(m) != dirs {
 				continue
 			}

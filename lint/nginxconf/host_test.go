@@ -63,17 +63,6 @@ func TestInferPrefix(t *testing.T) {
 	}
 }
 
-func TestHidePeriod(t *testing.T) {
-	got := hidePeriod("/etc/nginx/conf.d/*.conf", []string{"/etc/nginx/conf.d/.default.conf", "/etc/nginx/conf.d/site.conf"})
-	if want := []string{"/etc/nginx/conf.d/site.conf"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("hidePeriod = %v, want %v", got, want)
-	}
-	got = hidePeriod("/etc/nginx/conf.d/.*.conf", []string{"/etc/nginx/conf.d/.default.conf"})
-	if len(got) != 1 {
-		t.Errorf("an explicit leading period must match: %v", got)
-	}
-}
-
 func TestBuiltinVariable(t *testing.T) {
 	cases := []struct {
 		name, ctx, version string

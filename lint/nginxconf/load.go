@@ -46,6 +46,9 @@ type Options struct {
 	// load_module, log and temporary paths resolve; "" lets InferPrefix
 	// choose.
 	Prefix string
+	// Extra are directives of modules the database does not know, declared
+	// in the fcgilint configuration file.
+	Extra *Extra
 }
 
 // DefaultMirrorPrefixes are where distributions and builds keep nginx.conf.
@@ -91,7 +94,7 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 	if l.cfg.Prefix == "" {
 		l.cfg.Prefix = InferPrefix(opts.ConfPrefix, opts.FS)
 	}
-	l.cfg.Root = &Node{Ctx: ctx}
+	l.cfg.Root = &Node{Ctx: ctx, extra: opts.Extra}
 	f, err := l.read(path)
 	if err != nil {
 		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleIncludeError, Severity: diag.Error,
@@ -228,6 +231,8 @@ func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Cont
 	inner := BlockContext(d.Name.Value, ctx, len(d.Args))
 	if d.Block.Raw != nil {
 		inner = CtxRaw
+	} else if l.opts.Extra.holdsEntries(d.Name.Value) {
+		inner = CtxEntries
 	}
 	n.Children = l.stmts(f, d.Block.Stmts, n, inner)
 	return n
@@ -268,7 +273,7 @@ func (l *loader) include(n *Node, ctx Context) {
 		}
 		// Directories that match are kept: nginx tries to read them as
 		// files and fails, and so does read below.
-		paths = hidePeriod(pattern, matches)
+		paths = matches
 	} else {
 		paths = []string{pattern}
 	}
@@ -403,27 +408,3 @@ func (c *Config) FullName(p string, conf bool) string {
 	return filepath.Join(c.Prefix, p)
 }
 
-// hidePeriod drops the matches glob(3) does not return: without
-// GLOB_PERIOD, a name starting with "." is matched only by a pattern
-// component that starts with "." too (conf.d/*.conf skips
-// conf.d/.default.conf).
-func hidePeriod(pattern string, matches []string) []string {
-	pc := strings.Split(filepath.Clean(pattern), "/")
-	out := matches[:0:0]
-	for _, m := range matches {
-		mc := strings.Split(filepath.Clean(m), "/")
-		hidden := false
-		if len(mc) == len(pc) {
-			for i := range mc {
-				if strings.HasPrefix(mc[i], ".") && !strings.HasPrefix(pc[i], ".") {
-					hidden = true
-					break
-				}
-			}
-		}
-		if !hidden {
-			out = append(out, m)
-		}
-	}
-	return out
-}

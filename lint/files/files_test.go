@@ -1,0 +1,39 @@
+package files
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// glob(3) without GLOB_PERIOD, which nginx and php-fpm both call, matches a
+// leading "." only with a pattern component that starts with "." too.
+func TestGlobHidesDotFilesLikeGlob3(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"site.conf", ".default.conf", ".hidden/x.conf", "shown/y.conf"} {
+		p := filepath.Join(dir, "conf.d", name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys := &FS{Root: dir}
+	fsys.SetOverlay("/conf.d/.unsaved.conf", []byte("x"))
+	for pattern, want := range map[string][]string{
+		"/conf.d/*.conf":   {"/conf.d/site.conf"},
+		"/conf.d/.*.conf":  {"/conf.d/.default.conf", "/conf.d/.unsaved.conf"},
+		"/conf.d/*/*.conf": {"/conf.d/shown/y.conf"},
+		"/conf.d/.h*/*":    {"/conf.d/.hidden/x.conf"},
+	} {
+		got, err := fsys.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Glob(%q) = %v, want %v", pattern, got, want)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"sync"
+
 	"github.com/fcgilint/fcgilint/internal/textdist"
 
 	"github.com/fcgilint/fcgilint/lint"
@@ -25,13 +27,14 @@ var NginxUnknownDirective = Register(&Rule{
 				return
 			}
 			msg := fmt.Sprintf("unknown directive %q: nginx refuses the configuration", n.Name())
+			s := suggest(n.Name(), n.Ctx, p.NginxVersion)
 			if other := nginxdb.Lookup(n.Name()); len(other) > 0 && p.NginxVersion != "" {
 				msg = fmt.Sprintf("unknown directive %q in nginx %s (%s)", n.Name(), p.NginxVersion, versionSpan(other[0]))
-			} else if s := suggest(n.Name()); s != "" {
+			} else if s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
 			d := diag.Diagnostic{Rule: "nginx-unknown-directive", Severity: diag.Error, Message: msg, Location: n.Location()}
-			if s := suggest(n.Name()); s != "" && !n.Dir.Name.Quoted() {
+			if s != "" && !n.Dir.Name.Quoted() {
 				d.Fixes = []diag.Fix{{Title: fmt.Sprintf("Replace with %q", s), Edits: []diag.TextEdit{{Location: n.NameLocation(), NewText: s}}}}
 			}
 			p.Report(d)
@@ -51,24 +54,24 @@ func versionSpan(d *nginxdb.Directive) string {
 	return "it belongs to " + d.Module
 }
 
-// suggest returns the known directive closest to name (edit distance ≤ 2),
-// or "".
-func suggest(name string) string {
-	best, bestD := "", 3
-	for _, d := range nginxdb.All() {
-		if abs(len(d.Name)-len(name)) >= bestD {
-			continue
-		}
-		if dist := textdist.Levenshtein(name, d.Name); dist < bestD {
-			best, bestD = d.Name, dist
-		}
-	}
-	return best
+// suggest returns the known directive closest to name, preferring those
+// allowed where it stands (a misspelt "fastcgi_pas" in a location is
+// fastcgi_pass), or "".
+func suggest(name string, ctx nginxconf.Context, version string) string {
+	return textdist.Suggest(name, directiveNames(), func(cand string) bool {
+		_, st := nginxconf.Lookup(cand, ctx, version)
+		return st == nginxconf.Known
+	})
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
+var directiveNames = sync.OnceValue(func() []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, d := range nginxdb.All() {
+		if !seen[d.Name] {
+			seen[d.Name] = true
+			names = append(names, d.Name)
+		}
 	}
-	return x
-}
+	return names
+})

@@ -196,15 +196,19 @@ var syslogFacilities = []string{
 	"LOCAL5", "LOCAL6", "LOCAL7",
 }
 
-// suggest returns the known name closest to name (edit distance at most 2),
-// for "did you mean" hints.
+// suggest returns the known name closest to name, for "did you mean"
+// hints; php-fpm compares names without regard to case.
 func suggest(name string, table []Directive) string {
-	best, bestD := "", 3
-	lname := strings.ToLower(name)
-	for _, d := range table {
-		if dist := textdist.Levenshtein(lname, strings.ToLower(d.Name)); dist < bestD && dist*3 <= len(lname) {
-			best, bestD = d.Name, dist
+	names := make([]string, len(table))
+	for i, d := range table {
+		names[i] = strings.ToLower(d.Name)
+	}
+	if s := textdist.Suggest(strings.ToLower(name), names, nil); s != "" {
+		for _, d := range table {
+			if strings.EqualFold(d.Name, s) {
+				return d.Name
+			}
 		}
 	}
-	return best
+	return ""
 }

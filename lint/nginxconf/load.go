@@ -46,9 +46,6 @@ type Options struct {
 	// load_module, log and temporary paths resolve; "" lets InferPrefix
 	// choose.
 	Prefix string
-	// Extra are directives of modules the database does not know, declared
-	// in the fcgilint configuration file.
-	Extra *Extra
 }
 
 // DefaultMirrorPrefixes are where distributions and builds keep nginx.conf.
@@ -94,7 +91,7 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 	if l.cfg.Prefix == "" {
 		l.cfg.Prefix = InferPrefix(opts.ConfPrefix, opts.FS)
 	}
-	l.cfg.Root = &Node{Ctx: ctx, extra: opts.Extra}
+	l.cfg.Root = &Node{Ctx: ctx}
 	f, err := l.read(path)
 	if err != nil {
 		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleIncludeError, Severity: diag.Error,
@@ -231,8 +228,6 @@ func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Cont
 	inner := BlockContext(d.Name.Value, ctx, len(d.Args))
 	if d.Block.Raw != nil {
 		inner = CtxRaw
-	} else if l.opts.Extra.holdsEntries(d.Name.Value) {
-		inner = CtxEntries
 	}
 	n.Children = l.stmts(f, d.Block.Stmts, n, inner)
 	return n
@@ -407,4 +402,3 @@ func (c *Config) FullName(p string, conf bool) string {
 	}
 	return filepath.Join(c.Prefix, p)
 }
-

@@ -33,6 +33,30 @@ type Pass struct {
 
 	mu    sync.Mutex
 	diags []diag.Diagnostic
+	memo  map[any]any
+}
+
+// Memo returns what build makes for key, building it once per pass: a model
+// several rules read (the cross-check of nginx against php-fpm) is computed
+// once however many rules use it. build runs without the pass's lock held.
+func (p *Pass) Memo(key any, build func() any) any {
+	p.mu.Lock()
+	v, ok := p.memo[key]
+	p.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = build()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if prev, ok := p.memo[key]; ok {
+		return prev
+	}
+	if p.memo == nil {
+		p.memo = map[any]any{}
+	}
+	p.memo[key] = v
+	return v
 }
 
 // Report records a finding.

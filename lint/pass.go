@@ -75,6 +75,14 @@ func (p *Pass) Diagnostics() []diag.Diagnostic {
 	return p.diags
 }
 
+// SetDiagnostics replaces what was reported: the configuration file and
+// the suppression comments filter the findings after every rule has run.
+func (p *Pass) SetDiagnostics(ds []diag.Diagnostic) {
+	p.mu.Lock()
+	p.diags = ds
+	p.mu.Unlock()
+}
+
 // NginxDirectives calls fn for every directive occurrence of every nginx
 // set, in document order, looking through includes.
 func (p *Pass) NginxDirectives(fn func(cfg *nginxconf.Config, n *nginxconf.Node)) {

@@ -52,7 +52,7 @@ var fpmRules = []*Rule{
 	{ID: "fpm-path-not-found", Title: "A directory php-fpm needs does not exist", Severity: diag.Error, Tags: []string{"php-fpm", "filesystem"}, Source: "fpm-loader",
 		Doc: "prefix, chroot and chdir must be existing directories, and the directories of error_log, access.log and slowlog must exist; php-fpm refuses to start otherwise. Paths are resolved under --root."},
 	{ID: "fpm-socket-dir-missing", Title: "The directory of the unix socket does not exist", Severity: diag.Warning, Tags: []string{"php-fpm", "listen", "environment"}, Source: "fpm-loader",
-		Doc: "php-fpm never creates the socket's directory; it fails at start unless the service manager creates it (tmpfiles, RuntimeDirectory)."},
+		Doc: "php-fpm never creates the socket's directory; it fails at start unless the service manager creates it (tmpfiles, RuntimeDirectory). On the target machine (a root given), a missing directory outside /run is an error: nothing will create it."},
 	{ID: "fpm-listen-invalid", Title: "php-fpm cannot bind this listen address", Severity: diag.Error, Tags: []string{"php-fpm", "listen"}, Source: "fpm-loader",
 		Doc: "A port outside 1..65535, a port with trailing characters after a host, or an empty host passes php-fpm -t but fails at start."},
 	{ID: "fpm-listen-ambiguous", Title: "The listen address does not mean what it seems", Severity: diag.Warning, Tags: []string{"php-fpm", "listen"}, Source: "fpm-loader",

@@ -80,7 +80,11 @@ func All() []*Rule {
 // Run runs every rule that checks the model over p. Rules only read the
 // model, so they run side by side; the directive lookups they all share are
 // made once first, because Node.Spec caches its answer on the node.
-func Run(p *lint.Pass) {
+func Run(p *lint.Pass) { RunSelected(p, nil) }
+
+// RunSelected is Run for the rules enabled accepts (all when it is nil): a
+// rule turned off in the configuration file costs nothing.
+func RunSelected(p *lint.Pass, enabled func(id string) bool) {
 	p.NginxDirectives(func(_ *nginxconf.Config, n *nginxconf.Node) { n.Spec(p.NginxVersion) })
 	todo := make(chan *Rule)
 	var wg sync.WaitGroup
@@ -96,7 +100,7 @@ func Run(p *lint.Pass) {
 		}()
 	}
 	for _, r := range All() {
-		if r.Run != nil {
+		if r.Run != nil && (enabled == nil || enabled(r.ID)) {
 			todo <- r
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/fcgilint/fcgilint/lint/engine"
 	"github.com/fcgilint/fcgilint/lint/files"
 	"github.com/fcgilint/fcgilint/lint/output"
+	"github.com/fcgilint/fcgilint/lint/sets"
 )
 
 type checkFlags struct {
@@ -24,6 +25,8 @@ type checkFlags struct {
 	fpmPrefix    string
 	nginxPrefix  string
 	color        string
+	configPath   string
+	noConfig     bool
 }
 
 func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, []string, error) {
@@ -40,8 +43,11 @@ func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, []string, er
 	fs.StringVar(&cf.nginxPrefix, "nginx-prefix", "", "nginx's prefix (-p) for relative log, temporary and module paths (default: inferred from where nginx.conf is)")
 	fs.StringVar(&cf.fpmPrefix, "fpm-prefix", "", "php-fpm's prefix (-p) for relative include and listen paths (default: the compile-time /usr)")
 	fs.StringVar(&cf.color, "color", "auto", "colour the text output: auto, always or never (NO_COLOR is honoured)")
+	fs.StringVar(&cf.configPath, "c", "", "read the configuration from `file` instead of the .fcgilint.yaml found upward from the first PATH")
+	fs.StringVar(&cf.configPath, "config", "", "read the configuration from `file` instead of the .fcgilint.yaml found upward from the first PATH")
+	fs.BoolVar(&cf.noConfig, "no-config", false, "read no configuration file")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: fcgilint check [flags] [PATH...]\n\nLint nginx and php-fpm configuration files or directories; with no PATH, this host's configs.\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: fcgilint check [flags] [PATH...]\n\nLint nginx and php-fpm configuration files or directories; with no PATH, this host's configs.\nA named file that an nginx.conf or php-fpm.conf above it includes is checked within that whole configuration.\n\nFlags:\n")
 		fs.PrintDefaults()
 		fmt.Fprint(stderr, "\nExit status: 0 no finding at or above the fail level, 1 findings, 2 usage error or unreadable input, 3 internal error.\n")
 	}
@@ -86,7 +92,18 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fcgilint: --format: want %s, not %q\n", strings.Join(output.Formats, ", "), cf.format)
 		return exitUsage
 	}
-	fsys := &files.FS{Root: cf.root}
+	cfg, err := loadCheckConfig(cf, paths)
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "fcgilint: %s\n", line)
+		}
+		return exitUsage
+	}
+	root := cf.root
+	if root == "" && cfg != nil {
+		root = cfg.Root
+	}
+	fsys := &files.FS{Root: root}
 	var found []discover.File
 	if len(paths) == 0 {
 		// Without a PATH the configuration is this machine's own, so what
@@ -110,14 +127,20 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if len(found) == 0 {
 		fmt.Fprintf(stderr, "fcgilint: warning: no nginx or php-fpm configuration found under %s\n", strings.Join(paths, ", "))
 	}
-	pass := engine.Check(found, engine.Options{
+	checkOpts := engine.Options{
 		FS:           fsys,
-		Mirror:       cf.root == "" && len(paths) > 0,
+		Mirror:       root == "" && len(paths) > 0,
 		NginxVersion: cf.nginxVersion,
 		NginxPrefix:  cf.nginxPrefix,
 		FPMPrefix:    cf.fpmPrefix,
 		Env:          engine.Environ(),
-	})
+		Config:       cfg,
+	}
+	// A named site, snippet or pool is checked within the configuration
+	// set that reads it (see lint/sets): pre-commit names only the files
+	// a commit changes.
+	found = sets.Expand(found, checkOpts)
+	pass := engine.Check(found, checkOpts)
 	ds := pass.Diagnostics()
 
 	out := stdout
@@ -133,10 +156,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	base, _ := os.Getwd()
 	nfiles := engine.FileCount(pass)
 	opts := output.Options{
-		Format:  cf.format,
-		Color:   useColor(cf.color, out),
-		Sources: output.FileSources(fsys.ReadFile),
-		Meta:    output.Meta{Version: strings.Fields(versionString())[1], BaseDir: base, Files: nfiles},
+		Format:   cf.format,
+		Color:    useColor(cf.color, out),
+		Sources:  output.FileSources(fsys.ReadFile),
+		DiskPath: fsys.Real,
+		Meta:     output.Meta{Version: strings.Fields(versionString())[1], BaseDir: base, Files: nfiles},
 	}
 	if err := output.Write(out, ds, opts); err != nil {
 		fmt.Fprintf(stderr, "fcgilint: writing the report: %v\n", err)

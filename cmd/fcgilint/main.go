@@ -22,6 +22,7 @@ Usage:
   fcgilint check [flags] [PATH...]   lint files or directories (default: this host's configs)
   fcgilint rules                     list the rules
   fcgilint rule ID                   show one rule's documentation
+  fcgilint lsp                       serve the language server protocol on stdio
   fcgilint version                   print the version
 
 Run 'fcgilint check -h' for the check flags.
@@ -64,6 +65,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return runRules(args[1:], stdout, stderr)
 	case "rule":
 		return runRule(args[1:], stdout, stderr)
+	case "lsp":
+		return runLSP(args[1:], os.Stdin, stdout, stderr)
 	case "version", "--version", "-version", "-V":
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
@@ -91,6 +94,9 @@ func versionString() string {
 	}
 	if v == "" {
 		v = "dev"
+	}
+	if c == "" {
+		c = pseudoVersionCommit(v)
 	}
 	if c == "" {
 		c = "unknown"

@@ -130,6 +130,16 @@ type File struct {
 	Statements []Statement
 	Errors     []SyntaxError
 	Nuls       []NulByte
+	// Comments are the ';' comments as the scanner sees them (a ';' inside
+	// quotes is not one): fcgilint reads its suppressions from them.
+	Comments []Comment
+}
+
+// Comment is one ';' comment, from the ';' to the end of its line.
+type Comment struct {
+	Line int
+	Span Span
+	Text string
 }
 
 // Options control evaluation.
@@ -213,11 +223,22 @@ func (f *File) parseLine(ev *evaluator, lineNo, off int, line []byte) {
 		line = line[:i]
 	}
 	if isBlankOrComment(line) {
+		if i := bytes.IndexByte(line, ';'); i >= 0 {
+			f.addComment(lineNo, off+i, string(line[i:]))
+		}
 		return
 	}
 	text := string(line) + "\n"
 	base := lexer.Position{Filename: f.Path, Offset: off, Line: lineNo, Column: 1}
 	tokens := lexLine(text, base)
+	for _, t := range tokens {
+		if t.Type != tokEOL {
+			continue
+		}
+		if i := strings.IndexByte(t.Value, ';'); i >= 0 && strings.TrimLeft(t.Value[:i], " \t") == "" {
+			f.addComment(lineNo, t.Pos.Offset+i, t.Value[i:])
+		}
+	}
 	pl, err := lexer.Upgrade(&sliceLexer{tokens: tokens})
 	if err != nil {
 		// sliceLexer never fails; keep the line rather than lose it.
@@ -251,6 +272,11 @@ func (f *File) parseLine(ev *evaluator, lineNo, off int, line []byte) {
 	// A premature end (a byte no scanner rule accepts) is an "end of file"
 	// for the parser: fine between statements, an error inside one, which
 	// the parser has already reported above.
+}
+
+func (f *File) addComment(lineNo, start int, text string) {
+	text = strings.TrimRight(text, "\r\n")
+	f.Comments = append(f.Comments, Comment{Line: lineNo, Span: Span{start, start + len(text)}, Text: text})
 }
 
 // isBlankOrComment is the fast path for the lines that make up most of a

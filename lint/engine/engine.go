@@ -10,11 +10,14 @@ import (
 	"strings"
 
 	"github.com/fcgilint/fcgilint/lint"
+	"github.com/fcgilint/fcgilint/lint/config"
 	"github.com/fcgilint/fcgilint/lint/diag"
 	"github.com/fcgilint/fcgilint/lint/discover"
 	"github.com/fcgilint/fcgilint/lint/files"
 	"github.com/fcgilint/fcgilint/lint/fpm"
 	"github.com/fcgilint/fcgilint/lint/nginxconf"
+	"github.com/fcgilint/fcgilint/lint/profile"
+	"github.com/fcgilint/fcgilint/lint/suppress"
 	"github.com/fcgilint/fcgilint/rules"
 )
 
@@ -40,20 +43,63 @@ type Options struct {
 	NginxUser string
 	// Cache keeps parsed nginx files between checks; nil parses afresh.
 	Cache *nginxconf.ParseCache
+	// Config is the .fcgilint.yaml that applies (nil for none). It fills
+	// in the options above left empty, turns rules off, overrides
+	// severities and ignores paths; its Root is for whoever builds FS.
+	Config *config.Config
 }
 
 // Check loads every configuration set of found and runs the rules over them.
 // Main configurations are loaded with everything they include; files no main
 // configuration reaches are checked on their own, in the context their
 // content implies.
+//
+// The suppression comments of the files and then the configuration file
+// are applied to the findings last, so that Diagnostics gives what the
+// user asked to see.
 func Check(found []discover.File, opts Options) *lint.Pass {
+	opts = withConfig(opts)
 	pass := &lint.Pass{FS: opts.FS, NginxVersion: opts.NginxVersion, Profile: opts.Profile, NginxUser: opts.NginxUser}
 	loadDiags := Load(pass, found, opts)
-	rules.Run(pass)
+	rules.RunSelected(pass, opts.Config.Enabled)
 	for _, d := range loadDiags {
 		pass.Report(d)
 	}
+	ds := suppress.Apply(pass, pass.Diagnostics(), opts.Config.Enabled)
+	pass.SetDiagnostics(opts.Config.Filter(ds, opts.FS))
 	return pass
+}
+
+// withConfig fills the options left empty from the configuration file:
+// the command line's flags win over the file.
+func withConfig(opts Options) Options {
+	c := opts.Config
+	if c == nil {
+		return opts
+	}
+	fill := func(opt *string, v string) {
+		if *opt == "" {
+			*opt = v
+		}
+	}
+	fill(&opts.NginxVersion, c.Nginx.Version)
+	fill(&opts.NginxPrefix, c.Nginx.Prefix)
+	fill(&opts.NginxUser, c.Nginx.User)
+	fill(&opts.FPMPrefix, c.FPM.Prefix)
+	fill(&opts.Profile, c.Profile)
+	if len(c.FPM.Env) > 0 {
+		// The file describes the target machine's php-fpm, so its values
+		// win over the environment fcgilint happens to run in.
+		env := make(map[string]string, len(opts.Env)+len(c.FPM.Env))
+		for k, v := range opts.Env {
+			env[k] = v
+		}
+		for k, v := range c.FPM.Env {
+			env[k] = v
+		}
+		opts.Env = env
+	}
+	return opts
 }
 
 // Load adds the configuration sets of found to pass and returns what the
@@ -66,10 +112,19 @@ func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnosti
 		cache = nginxconf.NewParseCache()
 	}
 	nopts := nginxconf.Options{FS: opts.FS, Cache: cache, Prefix: opts.NginxPrefix}
+	if opts.Config != nil {
+		nopts.Extra = opts.Config.Nginx.Extra
+	}
 	if opts.Mirror {
 		nopts.MirrorPrefixes = nginxconf.DefaultMirrorPrefixes
 	}
+	prof := profile.Resolve(opts.Profile, opts.FS)
 	fopts := fpm.Options{FS: opts.FS, Prefix: opts.FPMPrefix, Env: opts.Env, MasterIsRoot: true}
+	if prof != nil {
+		// The docker image's php-fpm resolves relative paths against
+		// /usr/local, Debian's against /usr.
+		fopts.CompilePrefix = prof.FPMCompilePrefix
+	}
 	addNginx := func(cfg *nginxconf.Config, d []diag.Diagnostic) {
 		pass.Nginx = append(pass.Nginx, cfg)
 		ds = append(ds, d...)
@@ -92,7 +147,7 @@ func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnosti
 		case discover.Nginx:
 			addNginx(nginxconf.Load(f.Path, nopts))
 		case discover.FPM:
-			addFPM(fpm.Load(f.Path, fopts))
+			addFPM(fpm.Load(f.Path, mirrored(fopts, f.Path, opts.Mirror)))
 		}
 	}
 	for _, f := range found {
@@ -105,10 +160,27 @@ func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnosti
 			opts.ConfPrefix = GuessConfPrefix(f.Path)
 			addNginx(loadStandalone(f.Path, opts, pass.NginxVersion))
 		case discover.FPM:
-			addFPM(fpm.Load(f.Path, fopts))
+			addFPM(fpm.Load(f.Path, mirrored(fopts, f.Path, opts.Mirror)))
+		}
+	}
+	// Given nginx files only, the pools they pass to are the target
+	// machine's: found where its profile keeps them, when a root or a
+	// profile says which machine that is (profile.FPMMains).
+	if len(pass.FPM) == 0 && len(pass.Nginx) > 0 {
+		for _, main := range profile.FPMMains(opts.FS, prof) {
+			addFPM(fpm.Load(main, fopts))
 		}
 	}
 	return ds
+}
+
+// mirrored sets php-fpm's mirror root for a main configuration kept in a
+// tree that stands for a machine's / (a repository's etc/php/8.2/fpm).
+func mirrored(fopts fpm.Options, mainPath string, mirror bool) fpm.Options {
+	if mirror {
+		fopts.MirrorRoot = profile.MirrorRoot(mainPath)
+	}
+	return fopts
 }
 
 // loadStandalone loads an nginx file no main configuration includes, in the

@@ -67,3 +67,61 @@ func BenchmarkCheckTree(b *testing.B) {
 		}
 	}
 }
+
+// Checking a machine's nginx files alone still judges them against the
+// pools of that machine's php-fpm, found where its distribution keeps them.
+func TestNginxAloneFindsTheMachinesPools(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "etc/os-release"), "ID=debian\n")
+	write(t, filepath.Join(root, "etc/passwd"), "root:x:0:0::/root:/bin/sh\nwww-data:x:33:33::/var/www:/bin/sh\n")
+	write(t, filepath.Join(root, "etc/group"), "root:x:0:\nwww-data:x:33:\n")
+	write(t, filepath.Join(root, "etc/nginx/nginx.conf"), "user www-data;\nevents {}\nhttp {\n  server {\n    location ~ \\.php$ {\n      fastcgi_pass unix:/run/php/php8.1-fpm.sock;\n    }\n  }\n}\n")
+	write(t, filepath.Join(root, "etc/php/8.2/fpm/php-fpm.conf"), "[global]\npid = /run/php/php8.2-fpm.pid\nerror_log = /var/log/php8.2-fpm.log\ninclude = /etc/php/8.2/fpm/pool.d/*.conf\n")
+	write(t, filepath.Join(root, "etc/php/8.2/fpm/pool.d/www.conf"), "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.2-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = static\npm.max_children = 2\n")
+	for _, d := range []string{"run/php", "var/log"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys := &files.FS{Root: root}
+	found := []discover.File{{Path: "/etc/nginx/nginx.conf", Kind: discover.Nginx, Main: true}}
+	pass := engine.Check(found, engine.Options{FS: fsys})
+	if len(pass.FPM) != 1 {
+		t.Fatalf("want the machine's php-fpm loaded, got %d sets", len(pass.FPM))
+	}
+	var rulesSeen []string
+	for _, d := range pass.Diagnostics() {
+		rulesSeen = append(rulesSeen, d.Rule)
+	}
+	if strings.Join(rulesSeen, ",") != "fastcgi-pass-no-listener" {
+		t.Fatalf("want the stale socket reported, got %v", pass.Diagnostics())
+	}
+	// Without a root or a profile, the php-fpm side is unknown: no guess.
+	write(t, filepath.Join(root, "plain/nginx.conf"), "events {}\nhttp { server { location / { fastcgi_pass unix:/nowhere.sock; } } }\n")
+	plain := engine.Check([]discover.File{{Path: filepath.Join(root, "plain/nginx.conf"), Kind: discover.Nginx, Main: true}}, engine.Options{FS: &files.FS{}})
+	if len(plain.FPM) != 0 || len(plain.Diagnostics()) != 0 {
+		t.Fatalf("without a machine, no pools may be assumed: %d sets, %v", len(plain.FPM), plain.Diagnostics())
+	}
+}
+
+// A repository's copy of /etc/php reads its own pools through absolute
+// includes, never the pools of the machine fcgilint runs on.
+func TestFPMTreeReadsItsOwnPools(t *testing.T) {
+	repo := t.TempDir()
+	write(t, filepath.Join(repo, "etc/php/8.2/fpm/php-fpm.conf"), "[global]\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n")
+	write(t, filepath.Join(repo, "etc/php/8.2/fpm/pool.d/app.conf"), "[app]\nuser = www-data\nlisten = /run/php/app.sock\npm = static\npm.max_children = 1\n")
+	found, err := discover.Paths([]string{repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass := engine.Check(found, engine.Options{FS: &files.FS{}, Mirror: true})
+	var pools []string
+	for _, c := range pass.FPM {
+		for _, p := range c.Pools {
+			pools = append(pools, p.Name)
+		}
+	}
+	if strings.Join(pools, ",") != "app" {
+		t.Fatalf("want the tree's pool [app] once, got %v", pools)
+	}
+}

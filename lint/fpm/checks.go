@@ -24,6 +24,7 @@ var startFatal = map[string]bool{
 	"fpm-missing-pm": true, "fpm-pm-arithmetic": true, "fpm-missing-user": true,
 	"fpm-user-root": true, "fpm-unknown-user": true, "fpm-acl-list-space": true,
 	"fpm-duplicate-listen": true, "fpm-path-not-found": true, "fpm-listen-invalid": true,
+	"fpm-socket-dir-missing": true,
 }
 
 // isStartFatal tells whether d makes php-fpm refuse to start.
@@ -581,11 +582,26 @@ func (l *loader) resolveListen(ps *poolState, v string, loc diag.Location, poolP
 		}
 		dir := path.Dir(ls.Path)
 		if !l.fs.IsDir(dir) {
-			l.report("fpm-socket-dir-missing", diag.Warning, loc,
-				"[pool %s] the socket directory %s does not exist (under the root fcgilint reads): php-fpm never creates it, so unless the service manager does (tmpfiles, RuntimeDirectory) it fails at start (\"unable to bind listening socket ... No such file or directory\") and nginx gets 502", ps.name, dir)
+			if l.fs.Root != "" && !runtimeDir(dir) {
+				// On the target machine, a directory outside /run that is
+				// missing now is missing at start too: no service manager
+				// makes it.
+				l.report("fpm-socket-dir-missing", diag.Error, loc,
+					"[pool %s] the socket directory %s does not exist on the target machine: php-fpm never creates it and refuses to start (\"unable to bind listening socket ... No such file or directory\"), so nginx gets 502. Create the directory or move the socket", ps.name, dir)
+			} else {
+				l.report("fpm-socket-dir-missing", diag.Warning, loc,
+					"[pool %s] the socket directory %s does not exist (under the root fcgilint reads): php-fpm never creates it, so unless the service manager does (tmpfiles, RuntimeDirectory) it fails at start (\"unable to bind listening socket ... No such file or directory\") and nginx gets 502", ps.name, dir)
+			}
 		}
 	}
 	return ls
+}
+
+// runtimeDir reports whether dir lies in the tmpfs that service managers
+// fill at boot or at service start (tmpfiles.d, RuntimeDirectory=): its
+// absence on a machine whose php-fpm is stopped says nothing.
+func runtimeDir(dir string) bool {
+	return dir == "/run" || dir == "/var/run" || strings.HasPrefix(dir, "/run/") || strings.HasPrefix(dir, "/var/run/")
 }
 
 func looksLikeAddress(v string) bool {

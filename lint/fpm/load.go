@@ -25,6 +25,10 @@ type Options struct {
 	Env           map[string]string // ${VAR} values; nil = no variables set (the CLI fills it)
 	MasterIsRoot  bool              // the master runs as root (distro services): user required, root refused
 	AllowRoot     bool              // -R
+	// MirrorRoot is the directory a checked tree keeps a machine's files
+	// under (a repository's copy of /etc): absolute include patterns are
+	// read under it, never from the machine fcgilint runs on. "" for none.
+	MirrorRoot string
 }
 
 // maxIncludeDepth is php-fpm's limit on nested files (the main file counts):
@@ -736,6 +740,8 @@ func (l *loader) include(f *gfpm.File, st gfpm.Statement, depth int) {
 	}
 	if !strings.HasPrefix(pattern, "/") {
 		pattern = l.cfg.Prefix + "/" + pattern
+	} else if l.opts.MirrorRoot != "" {
+		pattern = path.Join(l.opts.MirrorRoot, pattern)
 	}
 	matches, aborted := globC(l.fs, pattern, false)
 	if aborted {

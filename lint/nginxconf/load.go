@@ -46,6 +46,9 @@ type Options struct {
 	// load_module, log and temporary paths resolve; "" lets InferPrefix
 	// choose.
 	Prefix string
+	// Extra are directives of modules the database does not know, declared
+	// in the fcgilint configuration file.
+	Extra *Extra
 }
 
 // DefaultMirrorPrefixes are where distributions and builds keep nginx.conf.
@@ -91,7 +94,7 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 	if l.cfg.Prefix == "" {
 		l.cfg.Prefix = InferPrefix(opts.ConfPrefix, opts.FS)
 	}
-	l.cfg.Root = &Node{Ctx: ctx}
+	l.cfg.Root = &Node{Ctx: ctx, extra: opts.Extra}
 	f, err := l.read(path)
 	if err != nil {
 		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleIncludeError, Severity: diag.Error,
@@ -197,7 +200,7 @@ func (l *loader) stmts(f *ast.File, list []*ast.Stmt, parent *Node, ctx Context)
 		if s.Stray != nil && s.Stray.Block != nil {
 			// `{ ... }` without a name: already a syntax error; its content
 			// is still read so that its own problems show.
-			blk := &Node{Dir: &ast.Directive{Pos: s.Stray.Pos, Name: &ast.Word{Pos: s.Stray.Pos, Raw: "{", Value: "{"}, Block: s.Stray.Block}, File: f, Ctx: ctx, Parent: parent}
+			blk := &Node{Dir: &ast.Directive{Pos: s.Stray.Pos, Name: &ast.Word{Pos: s.Stray.Pos, Raw: "{", Value: "{"}, Block: s.Stray.Block}, File: f, Ctx: ctx, Parent: parent, extra: l.opts.Extra}
 			blk.Children = l.stmts(f, s.Stray.Block.Stmts, blk, ctx)
 			out = append(out, blk)
 		}
@@ -206,7 +209,7 @@ func (l *loader) stmts(f *ast.File, list []*ast.Stmt, parent *Node, ctx Context)
 }
 
 func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Context) *Node {
-	n := &Node{Dir: d, File: f, Ctx: ctx, Parent: parent}
+	n := &Node{Dir: d, File: f, Ctx: ctx, Parent: parent, extra: l.opts.Extra}
 	l.nodes++
 	if l.nodes == MaxNodes {
 		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleIncludeCycle, Severity: diag.Error,
@@ -228,6 +231,8 @@ func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Cont
 	inner := BlockContext(d.Name.Value, ctx, len(d.Args))
 	if d.Block.Raw != nil {
 		inner = CtxRaw
+	} else if l.opts.Extra.holdsEntries(d.Name.Value) {
+		inner = CtxEntries
 	}
 	n.Children = l.stmts(f, d.Block.Stmts, n, inner)
 	return n
@@ -318,7 +323,12 @@ func (l *loader) mirror(p string) string {
 				probe = filepath.Dir(probe)
 			}
 		}
-		if l.opts.FS.Exists(probe) {
+		// A glob enumerates the configuration's own pieces (sites-enabled,
+		// conf.d, modules-enabled): the tree's, even when it has none, never
+		// the pieces of the machine fcgilint runs on. A single file the
+		// tree lacks is a stock file of the package (fastcgi.conf,
+		// mime.types), read where the package puts it.
+		if files.HasMeta(cand) || l.opts.FS.Exists(probe) {
 			return cand
 		}
 	}

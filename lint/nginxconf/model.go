@@ -74,6 +74,9 @@ type Node struct {
 	specStatus  Status
 	specDone    bool
 	specVersion string
+	// extra are the directives the configuration file declares, on every
+	// node: looking them up from the root would cost the depth of the tree.
+	extra *Extra
 }
 
 // Name is the directive name as nginx sees it.
@@ -114,6 +117,25 @@ func (n *Node) ArgSpan(i int) diag.Location {
 func (n *Node) ArgLocation(i int) diag.Location {
 	a := n.Dir.Args[i]
 	return RangeOf(n.File, a.Pos.Offset, a.End())
+}
+
+// Extent is the range of the whole directive, its block included: what an
+// outline or a fold covers.
+func (n *Node) Extent() diag.Location { return RangeOf(n.File, n.Dir.Pos.Offset, n.Dir.End()) }
+
+// BodyLocation is the inside of the directive's block, from just after "{"
+// to the "}"; a block never closed runs to the end of its file, since nginx
+// reads it that far. ok is false for a directive without a block.
+func (n *Node) BodyLocation() (loc diag.Location, ok bool) {
+	if n.Dir == nil || n.Dir.Block == nil {
+		return diag.Location{}, false
+	}
+	b := n.Dir.Block
+	end := len(n.File.Src)
+	if b.Close != nil {
+		end = b.Close.Pos.Offset
+	}
+	return RangeOf(n.File, b.Pos.Offset+1, end), true
 }
 
 // Walk calls fn for n's descendants in document order, looking through

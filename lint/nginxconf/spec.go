@@ -87,7 +87,11 @@ func (n *Node) Spec(version string) (*nginxdb.Directive, Status) {
 	}
 	n.specEntry, n.specStatus = nil, Unchecked
 	if n.Ctx != CtxEntries && n.Ctx != CtxRaw && n.Dir.Name.Value != "{" {
-		n.specEntry, n.specStatus = Lookup(n.Name(), n.Ctx, version)
+		if d, st, ok := n.extra.lookup(n.Name(), n.Ctx, version); ok {
+			n.specEntry, n.specStatus = d, st
+		} else {
+			n.specEntry, n.specStatus = Lookup(n.Name(), n.Ctx, version)
+		}
 	}
 	n.specDone, n.specVersion = true, version
 	return n.specEntry, n.specStatus

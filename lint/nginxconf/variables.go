@@ -8,7 +8,7 @@ import (
 	"github.com/fcgilint/fcgilint/lint/nginxdb"
 )
 
-// variables.tsv is generated from the C sources by internal/genvars (see its
+// variables.tsv is generated from the C sources by tools/genvars (see its
 // doc comment for the command); its header names the repositories and
 // revisions read.
 //

@@ -5,12 +5,12 @@
 // Protect).
 //
 // The data lives in directives.tsv, generated from the C sources by
-// internal/tools/gennginxdb; its header names the source repositories and
+// tools/gennginxdb; its header names the source repositories and
 // revisions. This package only parses it. To regenerate, with the source
 // repositories available as git directories (see the tool's -mirror and
 // -repo flags):
 //
-//	go run ./internal/tools/gennginxdb -o lint/nginxdb/directives.tsv
+//	cd tools && go run ./gennginxdb -o ../lint/nginxdb/directives.tsv
 //
 // Contexts are distinct bits here even where nginx reuses one value for
 // several module types (NGX_HTTP_MAIN_CONF == NGX_STREAM_MAIN_CONF): use

@@ -20,13 +20,21 @@ func writeGitHub(w io.Writer, ds []diag.Diagnostic, opts Options) error {
 			cmd = "warning"
 		}
 		s, e := d.Location.Range.Start, d.Location.Range.End
-		props := fmt.Sprintf("file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s",
-			escapeProp(rel(opts.Meta.BaseDir, d.Location.File)), s.Line, runeCol(opts.Sources, d.Location.File, s),
-			e.Line, runeCol(opts.Sources, d.Location.File, e), escapeProp("fcgilint "+d.Rule))
+		if e.Line < s.Line || (e.Line == s.Line && e.Column < s.Column) {
+			e = s
+		}
+		props := "file=" + escapeProp(rel(opts.Meta.BaseDir, opts.DiskPath(d.Location.File)))
+		// A finding about a whole file (line 0) names no line; without
+		// line= GitHub annotates the file itself.
+		if s.Line > 0 {
+			props += fmt.Sprintf(",line=%d,col=%d,endLine=%d,endColumn=%d", s.Line, runeCol(opts.Sources, d.Location.File, s),
+				e.Line, runeCol(opts.Sources, d.Location.File, e))
+		}
+		props += ",title=" + escapeProp("fcgilint "+d.Rule)
 		msg := d.Message
 		for _, r := range d.Related {
 			rs := r.Location.Range.Start
-			msg += fmt.Sprintf("\n%s:%d:%d: %s", rel(opts.Meta.BaseDir, r.Location.File), rs.Line, runeCol(opts.Sources, r.Location.File, rs), r.Message)
+			msg += fmt.Sprintf("\n%s:%d:%d: %s", rel(opts.Meta.BaseDir, opts.DiskPath(r.Location.File)), rs.Line, runeCol(opts.Sources, r.Location.File, rs), r.Message)
 		}
 		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", cmd, props, escapeData(msg)); err != nil {
 			return err

@@ -33,6 +33,11 @@ type Options struct {
 	Color   bool
 	Sources Sources
 	Meta    Meta
+	// DiskPath maps a diagnostic's path to where the file is on disk (under
+	// --root, /etc/nginx/x is ROOT/etc/nginx/x): SARIF and GitHub annotations
+	// must name the repository's file, not the target machine's. nil keeps
+	// paths as they are.
+	DiskPath func(string) string
 }
 
 // Formats are the accepted -f values.
@@ -42,6 +47,9 @@ var Formats = []string{"text", "json", "sarif", "github"}
 func Write(w io.Writer, ds []diag.Diagnostic, opts Options) error {
 	if opts.Sources == nil {
 		opts.Sources = func(string) *diag.LineIndex { return nil }
+	}
+	if opts.DiskPath == nil {
+		opts.DiskPath = func(p string) string { return p }
 	}
 	switch opts.Format {
 	case "", "text":

@@ -133,7 +133,7 @@ func level(s diag.Severity) string {
 func writeSARIF(w io.Writer, ds []diag.Diagnostic, opts Options) error {
 	base := opts.Meta.BaseDir
 	run := sarifRun{
-		Tool:       sarifTool{Driver: sarifDriver{Name: "fcgilint", InformationURI: toolURI, Version: opts.Meta.Version, SemanticVersion: semver(opts.Meta.Version)}},
+		Tool:       sarifTool{Driver: sarifDriver{Name: "fcgilint", InformationURI: toolURI, Version: toolVersion(opts.Meta.Version), SemanticVersion: semver(opts.Meta.Version)}},
 		Results:    []sarifResult{},
 		ColumnKind: "utf16CodeUnits",
 	}
@@ -147,6 +147,7 @@ func writeSARIF(w io.Writer, ds []diag.Diagnostic, opts Options) error {
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(r))
 	}
 	artifact := func(file string) sarifArtifactLoc {
+		file = opts.DiskPath(file)
 		r := rel(base, file)
 		if base != "" && !filepath.IsAbs(r) {
 			return sarifArtifactLoc{URI: escapePath(r), URIBaseID: srcRoot}
@@ -206,7 +207,7 @@ func writeSARIF(w io.Writer, ds []diag.Diagnostic, opts Options) error {
 			}
 			res.Fixes = append(res.Fixes, fix)
 		}
-		key := fingerprintKey(d, rel(base, d.Location.File), opts.Sources)
+		key := fingerprintKey(d, rel(base, opts.DiskPath(d.Location.File)), opts.Sources)
 		seen[key]++
 		sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d", key, seen[key])))
 		res.PartialFingerprints = map[string]string{"fcgilintFingerprint/v1": hex.EncodeToString(sum[:16])}
@@ -294,6 +295,21 @@ func escapePath(p string) string {
 		parts[i] = url.PathEscape(s)
 	}
 	return strings.Join(parts, "/")
+}
+
+// toolVersion is the driver's version. The SARIF Multitool (SARIF2005) wants
+// it to start with a number so that consumers can compare versions; a build
+// without a release version ("dev") is reported as 0.0.0-dev, the way Go
+// numbers untagged modules.
+func toolVersion(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	if v == "" {
+		return ""
+	}
+	if v[0] < '0' || v[0] > '9' {
+		return "0.0.0-" + v
+	}
+	return v
 }
 
 // semver keeps versions like "0.1.0" and drops anything else, since SARIF

@@ -6,6 +6,8 @@
 package profile
 
 import (
+	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -164,4 +166,29 @@ func FPMMains(fs *files.FS, p *Profile) []string {
 		}
 	}
 	return out
+}
+
+// MirrorRoot is the directory a tree standing for a machine's / keeps its
+// files under, judged from where its php-fpm main configuration sits:
+// "repo" for repo/etc/php/8.2/fpm/php-fpm.conf. It is "" when the path is
+// not one of the places a profile keeps php-fpm.conf, or is that place.
+func MirrorRoot(mainPath string) string {
+	p := filepath.ToSlash(filepath.Clean(mainPath))
+	if !strings.HasPrefix(p, "/") {
+		p = "./" + p
+	}
+	parts := strings.Split(p, "/")
+	for _, pattern := range allFPMMains() {
+		k := len(strings.Split(strings.TrimPrefix(pattern, "/"), "/"))
+		if len(parts)-1 < k {
+			continue
+		}
+		tail := "/" + strings.Join(parts[len(parts)-k:], "/")
+		if ok, _ := path.Match(pattern, tail); ok {
+			if root := strings.Join(parts[:len(parts)-k], "/"); root != "" {
+				return filepath.FromSlash(path.Clean(root))
+			}
+		}
+	}
+	return ""
 }

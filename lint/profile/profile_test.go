@@ -56,3 +56,19 @@ func TestFPMMains(t *testing.T) {
 		t.Errorf("no profile, no root: %v", got)
 	}
 }
+
+func TestMirrorRoot(t *testing.T) {
+	for path, want := range map[string]string{
+		"repo/etc/php/8.2/fpm/php-fpm.conf":    "repo",
+		"etc/php/8.2/fpm/php-fpm.conf":         ".",
+		"/srv/copy/etc/php-fpm.conf":           "/srv/copy",
+		"/srv/img/usr/local/etc/php-fpm.conf":  "/srv/img",
+		"/etc/php/8.2/fpm/php-fpm.conf":        "", // the real place
+		"repo/php-fpm.conf":                    "",
+		"repo/etc/php/8.2/fpm/pool.d/www.conf": "",
+	} {
+		if got := MirrorRoot(path); got != want {
+			t.Errorf("MirrorRoot(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

@@ -1,0 +1,197 @@
+// Command genvars writes lint/nginxconf/variables.tsv, the table of the
+// variables nginx and the third-party modules fcgilint knows define by
+// themselves (as opposed to the variables a configuration defines with set,
+// map, geo and the like). It reads the C sources from git repositories:
+// nginx at every release tag from 1.22.1 on (for the since and until
+// columns) and the third-party modules at their HEAD.
+//
+//	cd tools && go run ./genvars -nginx DIR [-module NAME=DIR ...] > ../lint/nginxconf/variables.tsv
+//
+// A variable is taken from the ngx_http_variable_t and ngx_stream_variable_t
+// arrays of each module (the usual way to declare them), and from calls of
+// ngx_http_add_variable and ngx_stream_add_variable with a static name.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+type modFlag []string
+
+func (m *modFlag) String() string     { return strings.Join(*m, ",") }
+func (m *modFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+type variable struct {
+	name, kind, ctx, module string
+}
+
+var (
+	arrayRe   = regexp.MustCompile(`(?:ngx_(http|stream)_variable_t|\w+_variable_t)\s+\w+\[\]\s*=\s*\{`)
+	macroRe   = regexp.MustCompile(`STUB_STATUS_\w*?(NAMED_)?VARIABLE\((?:"(\w+)"|(\w+))`)
+	commentRe = regexp.MustCompile(`(?m)^\s*//.*$`)
+	entryRe   = regexp.MustCompile(`\{\s*ngx_string\("([^"]+)"\)`)
+	strDefRe  = regexp.MustCompile(`(?s)ngx_str_t\s+(\w+)\s*=\s*ngx_string\("([^"]+)"\)`)
+	addRe     = regexp.MustCompile(`(?s)(\w*)_add_variable\(\s*cf\s*,\s*&(\w+)\s*[,)]([^;]*)`)
+	modRe     = regexp.MustCompile(`ngx_module_t\s+(\w+)\s*=`)
+)
+
+func git(dir string, args ...string) string {
+	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).Output()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "git %v in %s: %v\n", args, dir, err)
+		os.Exit(1)
+	}
+	return string(out)
+}
+
+// scan returns the variables defined by the C files of rev in dir.
+func scan(dir, rev string) []variable {
+	var out []variable
+	for _, f := range strings.Fields(git(dir, "ls-tree", "-r", "--name-only", rev)) {
+		if !strings.HasSuffix(f, ".c") {
+			continue
+		}
+		src := commentRe.ReplaceAllString(git(dir, "show", rev+":"+f), "")
+		if !strings.Contains(src, "_variable") {
+			continue
+		}
+		module := ""
+		if m := modRe.FindStringSubmatch(src); m != nil {
+			module = m[1]
+		} else if strings.Contains(f, "ngx_http_variables.c") {
+			module = "ngx_http_core_module"
+		} else if strings.Contains(f, "ngx_stream_variables.c") {
+			module = "ngx_stream_core_module"
+		}
+		for _, loc := range arrayRe.FindAllStringSubmatchIndex(src, -1) {
+			ctx := "http"
+			if loc[2] >= 0 {
+				ctx = src[loc[2]:loc[3]]
+			}
+			body := src[loc[1]:]
+			if end := strings.Index(body, "};"); end >= 0 {
+				body = body[:end]
+			}
+			idx := entryRe.FindAllStringSubmatchIndex(body, -1)
+			for k, e := range idx {
+				end := len(body)
+				if k+1 < len(idx) {
+					end = idx[k+1][0]
+				}
+				kind := "var"
+				if strings.Contains(body[e[0]:end], "VAR_PREFIX") {
+					kind = "prefix"
+				}
+				out = append(out, variable{body[e[2]:e[3]], kind, ctx, module})
+			}
+			// nchan declares its counters with macros.
+			for _, m := range macroRe.FindAllStringSubmatch(body, -1) {
+				out = append(out, variable{"nchan_stub_status_" + m[2] + m[3], "var", ctx, module})
+			}
+		}
+		defs := map[string]string{}
+		for _, m := range strDefRe.FindAllStringSubmatch(src, -1) {
+			defs[m[1]] = m[2]
+		}
+		for _, m := range addRe.FindAllStringSubmatch(src, -1) {
+			name, ok := defs[m[2]]
+			if !ok {
+				continue
+			}
+			kind := "var"
+			if strings.Contains(m[3], "VAR_PREFIX") {
+				kind = "prefix"
+			}
+			ctx := "http"
+			if strings.Contains(m[1], "stream") {
+				ctx = "stream"
+			}
+			out = append(out, variable{name, kind, ctx, module})
+		}
+	}
+	return out
+}
+
+func main() {
+	nginx := flag.String("nginx", "", "git directory of github.com/nginx/nginx")
+	var mods modFlag
+	flag.Var(&mods, "module", "NAME=DIR: git directory of a third-party module repository")
+	flag.Parse()
+	type span struct{ since, until, module string }
+	seen := map[variable]bool{}
+	spans := map[[3]string]*span{}
+	var order [][3]string
+	var tags []string
+	for _, t := range strings.Fields(git(*nginx, "tag", "--list", "release-*")) {
+		v := strings.TrimPrefix(t, "release-")
+		var a, b, c int
+		if n, _ := fmt.Sscanf(v, "%d.%d.%d", &a, &b, &c); n == 3 && (a > 1 || b > 22 || (b == 22 && c >= 1)) {
+			tags = append(tags, t)
+		}
+	}
+	sort.Slice(tags, func(i, j int) bool { return versionLess(tags[i][8:], tags[j][8:]) })
+	last := ""
+	for _, t := range tags {
+		v := t[8:]
+		for _, x := range scan(*nginx, t) {
+			k := [3]string{x.name, x.kind, x.ctx}
+			s := spans[k]
+			if s == nil {
+				s = &span{since: v, module: x.module}
+				if v == "1.22.1" {
+					s.since = "-"
+				}
+				spans[k] = s
+				order = append(order, k)
+			}
+			s.until = v
+		}
+		last = v
+	}
+	fmt.Println("# nginx variables defined by nginx and third-party modules (not by the configuration). Generated by tools/genvars; do not edit.")
+	fmt.Println("# Columns: name, kind (var, or prefix for families such as http_*), context (http or stream), module, since, until (\"-\": 1.22.1 or earlier / still present).")
+	fmt.Printf("#@nginx\tgithub.com/nginx/nginx\t1.22.1..%s\n", last)
+	sort.Slice(order, func(i, j int) bool { return strings.Join(order[i][:], "\t") < strings.Join(order[j][:], "\t") })
+	for _, k := range order {
+		s := spans[k]
+		until := s.until
+		if until == last {
+			until = "-"
+		}
+		fmt.Printf("%s\t%s\t%s\t%s\t%s\t%s\n", k[0], k[1], k[2], s.module, s.since, until)
+	}
+	for _, m := range mods {
+		name, dir, _ := strings.Cut(m, "=")
+		head := strings.TrimSpace(git(dir, "rev-parse", "HEAD"))
+		fmt.Printf("#@module\t%s\t%s\n", name, head)
+		for _, x := range scan(dir, "HEAD") {
+			if seen[x] {
+				continue
+			}
+			seen[x] = true
+			module := x.module
+			if module == "" {
+				module = name
+			}
+			fmt.Printf("%s\t%s\t%s\t%s\t-\t-\n", x.name, x.kind, x.ctx, module)
+		}
+	}
+}
+
+func versionLess(a, b string) bool {
+	var x, y [3]int
+	fmt.Sscanf(a, "%d.%d.%d", &x[0], &x[1], &x[2])
+	fmt.Sscanf(b, "%d.%d.%d", &y[0], &y[1], &y[2])
+	for i := range x {
+		if x[i] != y[i] {
+			return x[i] < y[i]
+		}
+	}
+	return false
+}

@@ -354,3 +354,33 @@ func TestBuildFromGitCheckoutNamesTheCommit(t *testing.T) {
 		t.Errorf("--version = %q, want the commit %s", got, head[:12])
 	}
 }
+
+// Every target scripts/release.sh builds must compile: the release test
+// above packages the host's only.
+func TestEveryReleaseTargetBuilds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cross-compiles five targets")
+	}
+	script, err := os.ReadFile(filepath.Join(harness.RepoRoot(t), "scripts", "release.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var targets []string
+	for _, line := range strings.Split(string(script), "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "targets=("); ok && !strings.Contains(rest, "$") {
+			targets = strings.Fields(strings.TrimSuffix(rest, ")"))
+		}
+	}
+	if len(targets) == 0 {
+		t.Fatal("no default targets found in scripts/release.sh")
+	}
+	for _, target := range targets {
+		goos, goarch, _ := strings.Cut(target, "/")
+		cmd := exec.Command("go", "build", "-o", os.DevNull, "./cmd/fcgilint")
+		cmd.Dir = harness.RepoRoot(t)
+		cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s: %v\n%s", target, err, out)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path"
 	"strings"
-	"syscall"
 
 	"github.com/fcgilint/fcgilint/lint/files"
 	"github.com/fcgilint/fcgilint/lint/fpm"
@@ -156,12 +155,11 @@ func DirectoryAccess(fs *files.FS, w *Worker, socket string, db *hostdb.DB) *Den
 		if err != nil || !st.IsDir() {
 			return nil // a directory that is not there is made at run time
 		}
-		sys, ok := st.Sys().(*syscall.Stat_t)
+		uid, gid, ok := fileOwner(st)
 		if !ok {
 			return nil
 		}
 		mode := uint32(st.Mode().Perm())
-		uid, gid := int(sys.Uid), int(sys.Gid)
 		var bits uint32
 		switch {
 		case uid == w.UID:

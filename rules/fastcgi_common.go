@@ -142,7 +142,7 @@ func plausiblePool(l *fastcgi.Listeners, peer *fastcgi.Peer) *fastcgi.Endpoint {
 			continue
 		}
 		same = append(same, e)
-		if unix && dirOf(e.Path) == dirOf(fastcgi.CanonicalPath(l.FS, peer.Path)) {
+		if unix && dirOf(e.Path) == dirOf(l.Canonical(peer.Path)) {
 			sameDir = append(sameDir, e)
 		}
 	}

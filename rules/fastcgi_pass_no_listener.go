@@ -72,7 +72,7 @@ func anyPoolOnPort(l *fastcgi.Listeners, port int) bool { return len(l.Port(port
 
 func unixNoListener(l *fastcgi.Listeners, v peerVisit, what string) (string, []diag.Related, []diag.Fix) {
 	peer := v.reach.Peer
-	canonical := fastcgi.CanonicalPath(l.FS, peer.Path)
+	canonical := l.Canonical(peer.Path)
 	if trimmed := strings.TrimSuffix(peer.Path, ":"); trimmed != peer.Path {
 		if eps, _ := l.Unix(trimmed); len(eps) > 0 {
 			msg := fmt.Sprintf("%s: the trailing ':' is part of the socket path (fastcgi_pass takes no URI part), so nginx connects to %q, which does not exist, and answers 502 (\"connect() to unix:%s failed (2: No such file or directory)\"); %s. Remove the ':'", what, peer.Path, peer.Path, eps[0].Describe())

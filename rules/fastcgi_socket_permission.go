@@ -27,6 +27,13 @@ var FastCGISocketPermission = Register(&Rule{
 			return
 		}
 		m := fastcgi.Of(p)
+		// Sites share a few sockets and worker identities: judge each pair
+		// of them once (directory access stats the file system).
+		type access struct {
+			w    *fastcgi.Worker
+			path string
+		}
+		dirDenial := map[access]*fastcgi.Denial{}
 		for _, v := range visits {
 			if !v.reach.Peer.Unix {
 				continue
@@ -44,7 +51,13 @@ var FastCGISocketPermission = Register(&Rule{
 				reportSocketDenied(p, v, w, e, den)
 				continue
 			}
-			if den := fastcgi.DirectoryAccess(p.FS, w, e.Path, m.DB); den != nil {
+			key := access{w, e.Path}
+			den, seen := dirDenial[key]
+			if !seen {
+				den = fastcgi.DirectoryAccess(p.FS, w, e.Path, m.DB)
+				dirDenial[key] = den
+			}
+			if den != nil {
 				sev := diag.Warning
 				if p.FS.Root == "/" {
 					sev = diag.Error

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/fcgilint/fcgilint/lint"
@@ -387,15 +388,12 @@ func scriptArgIndexes(name, space, handler string, args []string) []int {
 	case sel == "last":
 		out = append(out, len(args)-1)
 	case strings.HasPrefix(sel, "from:"):
-		var from int
-		fmt.Sscanf(sel[5:], "%d", &from)
+		from, _ := strconv.Atoi(sel[5:])
 		for i := from; i < len(args); i++ {
 			out = append(out, i)
 		}
 	default:
-		var i int
-		fmt.Sscanf(sel, "%d", &i)
-		if i < len(args) {
+		if i, _ := strconv.Atoi(sel); i < len(args) {
 			out = append(out, i)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/files"
@@ -31,6 +32,9 @@ type Listeners struct {
 	// debianAlias is the socket Debian's php-fpm-socket-helper links
 	// /run/php/php-fpm.sock to: the www.conf pool of the newest PHP.
 	debianAlias *Endpoint
+	// canonical caches Canonical: thousands of sites pass to a handful of
+	// sockets, and each resolution reads links on the file system.
+	canonical sync.Map
 }
 
 type listenersKey struct{}
@@ -94,7 +98,7 @@ func (l *Listeners) Empty() bool { return len(l.All) == 0 }
 // alias is set when the path is Debian's /run/php/php-fpm.sock, which the
 // php-fpm unit links to the default pool's socket at start.
 func (l *Listeners) Unix(p string) (eps []*Endpoint, alias bool) {
-	c := CanonicalPath(l.FS, p)
+	c := l.Canonical(p)
 	if eps := l.unix[c]; len(eps) > 0 {
 		return eps, false
 	}
@@ -151,6 +155,16 @@ func (e *Endpoint) LoopbackOnly() bool {
 	}
 	a, err := netip.ParseAddr(ls.Addresses[0])
 	return err == nil && a.IsLoopback()
+}
+
+// Canonical is CanonicalPath under the listeners' root, remembered.
+func (l *Listeners) Canonical(p string) string {
+	if c, ok := l.canonical.Load(p); ok {
+		return c.(string)
+	}
+	c := CanonicalPath(l.FS, p)
+	l.canonical.Store(p, c)
+	return c
 }
 
 // CanonicalPath is the socket path the kernel reaches for p: cleaned, with

@@ -122,6 +122,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "fcgilint: %s\n", describePathError(err))
 			return exitUsage
 		}
+		// Paths named on the command line are this host's; inside the
+		// root they are files of the target machine and are named so.
+		for i := range found {
+			found[i].Path = fsys.Logical(found[i].Path)
+		}
 	}
 
 	if len(found) == 0 {

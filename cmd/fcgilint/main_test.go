@@ -181,3 +181,29 @@ func TestHostileInputNeverCrashes(t *testing.T) {
 		t.Errorf("symlink loop not reported:\n%s", out)
 	}
 }
+
+// A file named on the command line by its path on this host, inside the
+// --root, is the target machine's file: it is read once, from the root,
+// and reported under the name nginx knows it by.
+func TestPathsInsideTheRootAreTheTargetsFiles(t *testing.T) {
+	root, err := filepath.Abs("../../examples/debian")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outs []string
+	for _, path := range []string{filepath.Join(root, "etc/nginx/nginx.conf"), "../../examples/debian/etc/nginx/nginx.conf", "/etc/nginx/nginx.conf"} {
+		code, out, errs := runCLI(t, "check", "--root", root, "-f", "json", path)
+		if code != exitFindings {
+			t.Fatalf("%s: exit %d\n%s\n%s", path, code, out, errs)
+		}
+		outs = append(outs, out)
+	}
+	for i := 1; i < len(outs); i++ {
+		if outs[i] != outs[0] {
+			t.Errorf("naming the main file differently changed the report:\n%s\nvs\n%s", outs[0], outs[i])
+		}
+	}
+	if !strings.Contains(outs[0], `"/etc/nginx/sites-enabled/shop.example.com"`) {
+		t.Errorf("files are not named as the target machine names them:\n%s", outs[0])
+	}
+}

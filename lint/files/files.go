@@ -66,6 +66,28 @@ func (f *FS) Real(p string) string {
 	return filepath.Join(f.Root, p)
 }
 
+// Logical maps a path on this host to the path the daemon sees, the
+// inverse of Real: a file inside the root is named from the root; any other
+// path is returned unchanged.
+func (f *FS) Logical(hostPath string) string {
+	if f == nil || f.Root == "" || f.Root == "/" {
+		return hostPath
+	}
+	abs, err := filepath.Abs(hostPath)
+	if err != nil {
+		return hostPath
+	}
+	root, err := filepath.Abs(f.Root)
+	if err != nil {
+		return hostPath
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return hostPath
+	}
+	return filepath.Join("/", rel)
+}
+
 // ReadFile reads a file, from its overlay if it has one.
 func (f *FS) ReadFile(p string) ([]byte, error) {
 	if b, ok := f.overlaid(p); ok {

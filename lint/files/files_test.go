@@ -37,3 +37,25 @@ func TestGlobHidesDotFilesLikeGlob3(t *testing.T) {
 		}
 	}
 }
+
+func TestLogicalIsTheInverseOfReal(t *testing.T) {
+	root := t.TempDir()
+	fsys := &FS{Root: root}
+	for host, want := range map[string]string{
+		filepath.Join(root, "etc/nginx/nginx.conf"): "/etc/nginx/nginx.conf",
+		root:                          "/",
+		"/elsewhere/nginx.conf":       "/elsewhere/nginx.conf",
+		filepath.Dir(root) + "/other": filepath.Dir(root) + "/other",
+	} {
+		got := fsys.Logical(host)
+		if got != want {
+			t.Errorf("Logical(%q) = %q, want %q", host, got, want)
+		}
+		if want != host && fsys.Real(got) != filepath.Clean(host) {
+			t.Errorf("Real(Logical(%q)) = %q", host, fsys.Real(got))
+		}
+	}
+	if got := (&FS{}).Logical("rel/x.conf"); got != "rel/x.conf" {
+		t.Errorf("without a root, paths stay as given: %q", got)
+	}
+}

@@ -12,7 +12,6 @@ var (
 	fpmSection   = regexp.MustCompile(`(?m)^\s*\[[A-Za-z0-9_.$-]+\]\s*(;.*)?$`)
 	fpmKey       = regexp.MustCompile(`(?m)^\s*(listen|pm|pm\.max_children|user|group|listen\.owner|php_admin_value\[[^\]]*\]|php_value\[[^\]]*\]|pid|error_log|include)\s*=`)
 	nginxMainBlk = regexp.MustCompile(`(?m)^\s*(http|events|stream|mail)\s*\{`)
-	nginxMainDir = regexp.MustCompile(`(?m)^\s*(worker_processes|worker_rlimit_nofile|pid|load_module|daemon|master_process)\s`)
 	nginxStmt    = regexp.MustCompile(`(?m)^\s*[a-z_][a-z0-9_]*(\s+[^\n]*)?\s*[;{]\s*(#.*)?$`)
 )
 
@@ -43,7 +42,10 @@ func Classify(path string, src []byte) (Kind, bool) {
 		return Nginx, true
 	}
 	if nginxish && (stmts > 0 || len(bytes.TrimSpace(src)) == 0 || onlyComments(src)) {
-		return Nginx, nginxMainDir.Match(src)
+		// Main-context directives alone (load_module in modules-enabled,
+		// worker_processes in a snippet) make a piece of a main
+		// configuration, not one: nginx refuses a main file without events.
+		return Nginx, false
 	}
 	if stmts >= 3 && bytes.Contains(src, []byte("server")) {
 		return Nginx, false

@@ -7,6 +7,7 @@ package engine
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/fcgilint/fcgilint/lint"
@@ -139,8 +140,10 @@ func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnosti
 			covered[p] = true
 		}
 	}
-	for _, f := range found {
-		if !f.Main {
+	// A main configuration another one includes is checked where it is
+	// included, once: the files named as daemons name them go first.
+	for _, f := range mainsFirst(found) {
+		if !f.Main || covered[f.Path] {
 			continue
 		}
 		switch f.Kind {
@@ -172,6 +175,18 @@ func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnosti
 		}
 	}
 	return ds
+}
+
+// mainsFirst orders found so that nginx.conf and php-fpm.conf come before
+// other main configurations, keeping the order otherwise.
+func mainsFirst(found []discover.File) []discover.File {
+	out := append([]discover.File(nil), found...)
+	named := func(f discover.File) bool {
+		base := filepath.Base(f.Path)
+		return base == "nginx.conf" || base == "php-fpm.conf"
+	}
+	sort.SliceStable(out, func(i, j int) bool { return named(out[i]) && !named(out[j]) })
+	return out
 }
 
 // mirrored sets php-fpm's mirror root for a main configuration kept in a

@@ -125,3 +125,26 @@ func TestFPMTreeReadsItsOwnPools(t *testing.T) {
 		t.Fatalf("want the tree's pool [app] once, got %v", pools)
 	}
 }
+
+// A piece of a main configuration (Debian's modules-enabled files hold
+// load_module lines only) is neither a main configuration missing its
+// events block nor checked twice: it is checked where nginx.conf includes
+// it, and on its own in the main context.
+func TestMainContextPiecesAreNotMainConfigurations(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "nginx.conf"), "include modules-enabled/*.conf;\nevents {}\nhttp {}\n")
+	write(t, filepath.Join(dir, "modules-enabled", "50-limits.conf"), "worker_rlimit_nofile 4096;\n")
+	for _, target := range []string{dir, filepath.Join(dir, "modules-enabled")} {
+		found, err := discover.Paths([]string{target})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pass := engine.Check(found, engine.Options{FS: &files.FS{}})
+		if ds := pass.Diagnostics(); len(ds) != 0 {
+			t.Errorf("check %s: want no findings, got %v", target, ds)
+		}
+		if len(pass.Nginx) != 1 {
+			t.Errorf("check %s: want one configuration set, got %d", target, len(pass.Nginx))
+		}
+	}
+}

@@ -33,30 +33,49 @@ type Pass struct {
 
 	mu    sync.Mutex
 	diags []diag.Diagnostic
-	memo  map[any]any
+	memo  map[any]*memoEntry
+}
+
+// memoEntry is one value of Memo: done is closed once v (or the panic of
+// its build) is there.
+type memoEntry struct {
+	done  chan struct{}
+	v     any
+	fault any
 }
 
 // Memo returns what build makes for key, building it once per pass: a model
 // several rules read (the cross-check of nginx against php-fpm) is computed
-// once however many rules use it. build runs without the pass's lock held.
+// once however many rules use it. Rules that ask while it is being built
+// wait for it rather than build it again (the rules run side by side).
+// build runs without the pass's lock held, and may ask Memo for other keys.
 func (p *Pass) Memo(key any, build func() any) any {
 	p.mu.Lock()
-	v, ok := p.memo[key]
+	e, ok := p.memo[key]
+	if !ok {
+		e = &memoEntry{done: make(chan struct{})}
+		if p.memo == nil {
+			p.memo = map[any]*memoEntry{}
+		}
+		p.memo[key] = e
+	}
 	p.mu.Unlock()
 	if ok {
-		return v
+		<-e.done
+		if e.fault != nil {
+			panic(e.fault)
+		}
+		return e.v
 	}
-	v = build()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if prev, ok := p.memo[key]; ok {
-		return prev
-	}
-	if p.memo == nil {
-		p.memo = map[any]any{}
-	}
-	p.memo[key] = v
-	return v
+	defer close(e.done)
+	defer func() {
+		if v := recover(); v != nil {
+			e.fault = v
+			panic(v)
+		}
+	}()
+	e.v = build()
+	return e.v
 }
 
 // Report records a finding.
@@ -87,10 +106,9 @@ func (p *Pass) SetDiagnostics(ds []diag.Diagnostic) {
 // set, in document order, looking through includes.
 func (p *Pass) NginxDirectives(fn func(cfg *nginxconf.Config, n *nginxconf.Node)) {
 	for _, cfg := range p.Nginx {
-		cfg.Root.Walk(func(n *nginxconf.Node) bool {
+		for _, n := range cfg.Nodes() {
 			fn(cfg, n)
-			return true
-		})
+		}
 	}
 }
 
@@ -99,11 +117,10 @@ func (p *Pass) NginxDirectives(fn func(cfg *nginxconf.Config, n *nginxconf.Node)
 func (p *Pass) NginxBlocks(fn func(cfg *nginxconf.Config, block *nginxconf.Node, body []*nginxconf.Node)) {
 	for _, cfg := range p.Nginx {
 		fn(cfg, cfg.Root, cfg.Root.Block())
-		cfg.Root.Walk(func(n *nginxconf.Node) bool {
+		for _, n := range cfg.Nodes() {
 			if n.Dir.Block != nil && n.Dir.Block.Raw == nil {
 				fn(cfg, n, n.Block())
 			}
-			return true
-		})
+		}
 	}
 }

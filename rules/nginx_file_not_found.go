@@ -35,12 +35,12 @@ var NginxFileNotFound = Register(&Rule{
 					Message:  fmt.Sprintf(what, path) + fmt.Sprintf(": %s does not exist %s, so nginx refuses the configuration", full, hostWhere(p)),
 					Location: n.ArgSpan(0)})
 			}
-			cfg.Root.Walk(func(n *nginxconf.Node) bool {
-				if n.Dir == nil || n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries || len(n.Dir.Args) == 0 {
-					return true
+			for _, n := range cfg.Named("geoip2", "geoip_country", "geoip_city", "geoip_org") {
+				if n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries || len(n.Dir.Args) == 0 {
+					continue
 				}
 				if _, st := n.Spec(p.NginxVersion); st != nginxconf.Known {
-					return true
+					continue
 				}
 				switch n.Name() {
 				case "geoip2":
@@ -52,8 +52,7 @@ var NginxFileNotFound = Register(&Rule{
 						missing(n, n.Dir.Args[0].Value, false, "GeoIP_open(\"%s\") failed")
 					}
 				}
-				return true
-			})
+			}
 			checkSSLFiles(p, cfg, missing)
 		}
 	},

@@ -54,22 +54,22 @@ var NginxHostNotFound = Register(&Rule{
 				}
 				uses = append(uses, use{r.n, r.url.Host, fmt.Sprintf("host not found in upstream \"%s\"", r.url.Host)})
 			}
-			cfg.Root.Walk(func(n *nginxconf.Node) bool {
-				if n.Dir == nil || n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries {
-					return false
+			for _, n := range cfg.Named("server", "resolver", "set_real_ip_from", "listen") {
+				if n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries {
+					continue
 				}
 				if !n.Dir.Terminated() || n.Dir.Block != nil || len(n.Dir.Args) == 0 {
-					return true
+					continue
 				}
 				spec, st := n.Spec(p.NginxVersion)
 				if st != nginxconf.Known || !spec.AcceptsArgCount(len(n.Dir.Args)) {
-					return true
+					continue
 				}
 				args := n.Args()
 				switch {
 				case n.Name() == "server" && (n.Ctx == nginxconf.CtxHTTPUps || n.Ctx == nginxconf.CtxStreamUps):
 					if !validServerParams(args[1:]) {
-						return true
+						continue
 					}
 					u := nginxval.ParseURL(args[0], nginxval.URLOptions{DefaultPort: 80})
 					if u.NeedsResolve() && (n.Ctx == nginxconf.CtxHTTPUps || !u.NoPort) {
@@ -96,8 +96,7 @@ var NginxHostNotFound = Register(&Rule{
 						uses = append(uses, use{n, u.Host, fmt.Sprintf("host not found in \"%s\" of the \"listen\" directive", args[0])})
 					}
 				}
-				return true
-			})
+			}
 		}
 		if len(uses) == 0 {
 			return

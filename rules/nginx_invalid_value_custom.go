@@ -215,20 +215,21 @@ func checkLimitReq(n *nginxconf.Node, bad func(int, string)) {
 // before an access_log names it, and only once.
 func checkAccessLogs(p *lint.Pass, cfg *nginxconf.Config) {
 	var formats map[string]bool
-	cfg.Root.Walk(func(n *nginxconf.Node) bool {
-		if n.Dir == nil || n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries {
-			return false
+nodes:
+	for _, n := range cfg.Named("http", "log_format", "access_log") {
+		if n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries {
+			continue
 		}
 		if n.Name() == "http" && n.Ctx == nginxconf.CtxMain {
 			formats = map[string]bool{"combined": true}
-			return true
+			continue
 		}
 		if formats == nil || (n.Name() != "log_format" && n.Name() != "access_log") || varSpace(n.Ctx) != "http" {
-			return true
+			continue
 		}
 		spec, st := n.Spec(p.NginxVersion)
 		if st != nginxconf.Known || !n.Dir.Terminated() || n.Dir.Block != nil || !spec.AcceptsArgCount(len(n.Dir.Args)) {
-			return true
+			continue
 		}
 		bad := func(i int, msg string) {
 			p.Report(diag.Diagnostic{Rule: "nginx-invalid-value", Severity: diag.Error, Message: msg + ": nginx refuses the configuration", Location: n.ArgSpan(i)})
@@ -239,13 +240,13 @@ func checkAccessLogs(p *lint.Pass, cfg *nginxconf.Config) {
 				bad(0, fmt.Sprintf("duplicate \"log_format\" name \"%s\"", args[0]))
 			}
 			formats[args[0]] = true
-			return true
+			continue
 		}
 		if args[0] == "off" {
 			if len(args) > 1 {
 				bad(1, fmt.Sprintf("invalid parameter \"%s\" (access_log off takes nothing else)", args[1]))
 			}
-			return true
+			continue
 		}
 		if len(args) >= 2 {
 			known := false
@@ -256,7 +257,7 @@ func checkAccessLogs(p *lint.Pass, cfg *nginxconf.Config) {
 			}
 			if !known {
 				bad(1, fmt.Sprintf("unknown log format \"%s\" (define it with log_format before this access_log, in the http block)", args[1]))
-				return true
+				continue
 			}
 		}
 		var size, flush int64
@@ -267,14 +268,14 @@ func checkAccessLogs(p *lint.Pass, cfg *nginxconf.Config) {
 				v, ok := nginxval.Size(a[7:])
 				if !ok || v == 0 {
 					bad(i, fmt.Sprintf("invalid buffer size \"%s\"", a[7:]))
-					return true
+					continue nodes
 				}
 				size = v
 			case strings.HasPrefix(a, "flush="):
 				v, ok := nginxval.Time(a[6:], false)
 				if !ok || v == 0 {
 					bad(i, fmt.Sprintf("invalid flush time \"%s\"", a[6:]))
-					return true
+					continue nodes
 				}
 				flush = v
 			case a == "gzip":
@@ -287,7 +288,7 @@ func checkAccessLogs(p *lint.Pass, cfg *nginxconf.Config) {
 				}
 				if v, ok := nginxval.Atoi(a[5:]); !ok || v < 1 || v > 9 {
 					bad(i, fmt.Sprintf("invalid compression level \"%s\"", a[5:]))
-					return true
+					continue nodes
 				}
 			case strings.HasPrefix(a, "if="):
 			default:
@@ -296,7 +297,7 @@ func checkAccessLogs(p *lint.Pass, cfg *nginxconf.Config) {
 					msg += fmt.Sprintf(" (a \";\" is probably missing before \"%s\")", a)
 				}
 				bad(i, msg)
-				return true
+				continue nodes
 			}
 		}
 		switch {
@@ -307,6 +308,5 @@ func checkAccessLogs(p *lint.Pass, cfg *nginxconf.Config) {
 		case size != 0 && strings.Contains(args[0], "$"):
 			bad(0, "buffered logs cannot have variables in name")
 		}
-		return true
-	})
+	}
 }

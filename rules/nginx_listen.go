@@ -25,24 +25,23 @@ var NginxListen = Register(&Rule{
 	Run: func(p *lint.Pass) {
 		for _, cfg := range p.Nginx {
 			ports := map[string][]*listenAddr{}
-			cfg.Root.Walk(func(n *nginxconf.Node) bool {
+			for _, n := range cfg.Named("http", "listen") {
 				if n.Name() == "http" && n.Ctx == nginxconf.CtxMain {
 					ports = map[string][]*listenAddr{} // one set per http block
 				}
 				if n.Name() != "listen" || (n.Ctx != nginxconf.CtxHTTPSrv && n.Ctx != nginxconf.CtxStreamSrv && n.Ctx != nginxconf.CtxMailSrv) {
-					return true
+					continue
 				}
 				spec, st := n.Spec(p.NginxVersion)
 				if st != nginxconf.Known || !n.Dir.Terminated() || n.Dir.Block != nil || !spec.AcceptsArgCount(len(n.Dir.Args)) {
-					return true
+					continue
 				}
 				if n.Ctx != nginxconf.CtxHTTPSrv {
 					checkOtherListen(p, n)
-					return true
+					continue
 				}
 				checkHTTPListen(p, n, ports)
-				return true
-			})
+			}
 		}
 	},
 })

@@ -84,20 +84,21 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 		}
 		defined[space][strings.ToLower(token[1:])] = true
 	}
-	// Pass 1: definitions, anywhere in the configuration.
-	cfg.Root.Walk(func(n *nginxconf.Node) bool {
-		if n.Ctx == nginxconf.CtxRaw || n.Dir == nil {
-			return false
+	defineCaptures := func(w string) {
+		if !strings.Contains(w, "(?") {
+			return
 		}
-		defineCaptures := func(w string) {
-			if !strings.Contains(w, "(?") {
-				return
-			}
-			for _, m := range namedCaptureRe.FindAllStringSubmatch(w, -1) {
-				name := strings.ToLower(m[1] + m[2])
-				defined["http"][name] = true
-				defined["stream"][name] = true
-			}
+		for _, m := range namedCaptureRe.FindAllStringSubmatch(w, -1) {
+			name := strings.ToLower(m[1] + m[2])
+			defined["http"][name] = true
+			defined["stream"][name] = true
+		}
+	}
+	// Pass 1: definitions, anywhere in the configuration. (Raw Lua is
+	// skipped, and so is all it holds, which is raw too.)
+	for _, n := range cfg.Nodes() {
+		if n.Ctx == nginxconf.CtxRaw || n.Dir == nil {
+			continue
 		}
 		defineCaptures(n.Name())
 		for _, a := range n.Dir.Args {
@@ -107,36 +108,36 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 			if o := entryOwner(n); o != nil && o.Name() == "geoip2" {
 				define(varSpace(o.Ctx), n.Name())
 			}
-			return true
+			continue
 		}
 		space := varSpace(n.Ctx)
-		args := n.Args()
-		if len(args) == 0 {
-			return true
+		nargs := n.NArgs()
+		if nargs == 0 {
+			continue
 		}
 		switch {
 		case definers[n.Name()]:
-			define(space, args[0])
+			define(space, n.Arg(0))
 		case n.Name() == "map" || n.Name() == "split_clients":
-			if len(args) == 2 {
-				define(space, args[1])
+			if nargs == 2 {
+				define(space, n.Arg(1))
 			}
 		case n.Name() == "geo":
-			define(space, args[len(args)-1])
+			define(space, n.Arg(nargs-1))
 		default:
 			if spec, st := n.Spec(p.NginxVersion); st == nginxconf.Known && strings.HasPrefix(spec.Handler, "ndk_set_var") {
-				define(space, args[0])
+				define(space, n.Arg(0))
 			}
 		}
-		return true
-	})
-	builtin := map[string]bool{} // space + ":" + name → nginx defines it
+	}
+	type spaceName struct{ space, name string }
+	builtin := map[spaceName]bool{} // whether nginx defines it
 	known := func(space, name string) bool {
 		name = strings.ToLower(name)
 		if defined[space][name] {
 			return true
 		}
-		key := space + ":" + name
+		key := spaceName{space, name}
 		b, seen := builtin[key]
 		if !seen {
 			b = nginxconf.BuiltinVariable(name, space, p.NginxVersion)
@@ -147,43 +148,58 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 	report := func(n *nginxconf.Node, i int, msg string) {
 		p.Report(diag.Diagnostic{Rule: "nginx-unknown-variable", Severity: diag.Error, Message: msg, Location: n.ArgSpan(i)})
 	}
+	// What a script's text says depends on the text and the space only,
+	// and the same texts come back in every site
+	// ($document_root$fastcgi_script_name): each is judged once.
+	judged := map[spaceName][]string{}
 	checkScript := func(n *nginxconf.Node, space string, i int, text string) {
-		names, bad := scriptVariables(text)
-		if bad != "" {
-			report(n, i, fmt.Sprintf("%s in \"%s\": nginx refuses the configuration; write ${name} for a variable next to letters", bad, text))
-			return
-		}
-		for _, name := range names {
-			if !known(space, name) {
-				report(n, i, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines $%s (a typo, a missing prefix such as $http_, or a set/map that is not included?)", name, name))
+		msgs, seen := judged[spaceName{space, text}]
+		if !seen {
+			names, bad := scriptVariables(text)
+			if bad != "" {
+				msgs = append(msgs, fmt.Sprintf("%s in \"%s\": nginx refuses the configuration; write ${name} for a variable next to letters", bad, text))
+			} else {
+				for _, name := range names {
+					if !known(space, name) {
+						msgs = append(msgs, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines $%s (a typo, a missing prefix such as $http_, or a set/map that is not included?)", name, name))
+					}
+				}
 			}
+			judged[spaceName{space, text}] = msgs
+		}
+		for _, msg := range msgs {
+			report(n, i, msg)
 		}
 	}
 	// Pass 2: uses.
-	cfg.Root.Walk(func(n *nginxconf.Node) bool {
+	for _, n := range cfg.Nodes() {
 		if n.Ctx == nginxconf.CtxRaw || n.Dir == nil {
-			return false
+			continue
 		}
 		if n.Ctx == nginxconf.CtxEntries {
 			// The result column of a map is a script.
 			if o := entryOwner(n); o != nil && o.Name() == "map" && len(n.Dir.Args) == 1 && n.Dir.Terminated() && n.Dir.Block == nil && n.Name() != "include" {
 				checkScript(n, varSpace(o.Ctx), 0, n.Dir.Args[0].Value)
 			}
-			return true
+			continue
 		}
 		space := varSpace(n.Ctx)
 		if space == "" || !n.Dir.Terminated() {
-			return true
+			continue
 		}
 		spec, st := n.Spec(p.NginxVersion)
 		if st != nginxconf.Known || !spec.AcceptsArgCount(len(n.Dir.Args)) || spec.IsBlock() != (n.Dir.Block != nil) {
-			return true
+			continue
+		}
+		name := n.Name()
+		if name != "if" && name != "geo" && name != "charset" && !compilesScripts(name, space, spec.Handler) {
+			continue // spares Args on the thousands of other directives
 		}
 		args := n.Args()
-		switch n.Name() {
+		switch name {
 		case "if":
 			if _, msg := ifConditionError(args); msg != "" {
-				return true
+				continue
 			}
 			if v, ok := ifVariable(args); ok && !known(space, v) {
 				report(n, 0, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines $%s", v, v))
@@ -194,25 +210,24 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 					checkScript(n, space, i, text[k])
 				}
 			}
-			return true
+			continue
 		case "geo":
 			if len(args) == 2 && strings.HasPrefix(args[0], "$") && !known(space, args[0][1:]) {
 				report(n, 0, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines %s", args[0][1:], args[0]))
 			}
-			return true
+			continue
 		case "charset":
 			if strings.HasPrefix(args[0], "$") && !known(space, args[0][1:]) {
 				report(n, 0, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines %s", args[0][1:], args[0]))
 			}
-			return true
+			continue
 		}
-		for _, i := range scriptArgIndexes(n.Name(), space, spec.Handler, args) {
+		for _, i := range scriptArgIndexes(name, space, spec.Handler, args) {
 			if strings.IndexByte(args[i], '$') >= 0 {
 				checkScript(n, space, i, args[i])
 			}
 		}
-		return true
-	})
+	}
 }
 
 // ifVariable returns the variable an if condition starts with, as
@@ -332,6 +347,38 @@ var scriptArgs = map[string]string{
 	"set_by_lua": "from:2", "set_by_lua_file": "from:1",
 }
 
+// compilesScripts reports whether scriptArgIndexes may return any index
+// for directive name.
+func compilesScripts(name, space, handler string) bool {
+	switch name {
+	case "log_format", "access_log", "proxy_redirect", "proxy_cookie_domain", "proxy_cookie_path":
+		return true
+	}
+	_, ok := scriptArgSelector(name, space, handler)
+	return ok
+}
+
+// scriptArgSelector is the entry of scriptArgs that applies to directive
+// name in space ("stream" has few), or what an ndk_set_var directive
+// compiles; ok is false when the directive compiles no script.
+func scriptArgSelector(name, space, handler string) (sel string, ok bool) {
+	sel, ok = scriptArgs[name]
+	if space == "stream" {
+		switch name {
+		case "set", "map", "split_clients", "proxy_pass", "js_var", "hash", "limit_conn_zone", "proxy_bind",
+			"proxy_ssl_name", "ssl_certificate", "ssl_certificate_key":
+		case "return":
+			sel, ok = "0", true
+		default:
+			ok = false
+		}
+	}
+	if !ok && strings.HasPrefix(handler, "ndk_set_var") {
+		sel, ok = "from:1", true
+	}
+	return sel, ok
+}
+
 // scriptArgIndexes returns the indexes of args that nginx compiles as
 // scripts for directive name.
 func scriptArgIndexes(name, space, handler string, args []string) []int {
@@ -363,20 +410,7 @@ func scriptArgIndexes(name, space, handler string, args []string) []int {
 		}
 		return out
 	}
-	sel, ok := scriptArgs[name]
-	if space == "stream" {
-		switch name {
-		case "set", "map", "split_clients", "proxy_pass", "js_var", "hash", "limit_conn_zone", "proxy_bind",
-			"proxy_ssl_name", "ssl_certificate", "ssl_certificate_key":
-		case "return":
-			sel, ok = "0", true
-		default:
-			ok = false
-		}
-	}
-	if !ok && strings.HasPrefix(handler, "ndk_set_var") {
-		sel, ok = "from:1", true
-	}
+	sel, ok := scriptArgSelector(name, space, handler)
 	if !ok {
 		return nil
 	}

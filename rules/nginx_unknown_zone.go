@@ -44,6 +44,11 @@ var zoneDeclarers = map[string]struct{ prefix, tag string }{
 	"uwsgi_cache_path":   {"keys_zone=", "uwsgi"},
 }
 
+// zoneDirectives are the directives checkZones reads: the zoneDeclarers
+// and the directives that use a zone.
+var zoneDirectives = []string{"limit_req_zone", "limit_conn_zone", "proxy_cache_path", "fastcgi_cache_path",
+	"scgi_cache_path", "uwsgi_cache_path", "limit_req", "limit_conn", "proxy_cache", "fastcgi_cache", "scgi_cache", "uwsgi_cache"}
+
 func checkZones(p *lint.Pass, cfg *nginxconf.Config) {
 	declared := map[string]bool{} // space/tag/name
 	type use struct {
@@ -54,16 +59,16 @@ func checkZones(p *lint.Pass, cfg *nginxconf.Config) {
 		msg  string
 	}
 	var uses []use
-	cfg.Root.Walk(func(n *nginxconf.Node) bool {
-		if n.Dir == nil || n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries {
-			return false
+	for _, n := range cfg.Named(zoneDirectives...) {
+		if n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries {
+			continue
 		}
 		space := varSpace(n.Ctx)
 		if space == "" || !n.Dir.Terminated() || n.Dir.Block != nil || len(n.Dir.Args) == 0 {
-			return true
+			continue
 		}
 		if spec, st := n.Spec(p.NginxVersion); st != nginxconf.Known || !spec.AcceptsArgCount(len(n.Dir.Args)) {
-			return true
+			continue
 		}
 		args := n.Args()
 		if d, ok := zoneDeclarers[n.Name()]; ok {
@@ -73,7 +78,7 @@ func checkZones(p *lint.Pass, cfg *nginxconf.Config) {
 					declared[space+"/"+d.tag+"/"+name] = true
 				}
 			}
-			return true
+			continue
 		}
 		switch n.Name() {
 		case "limit_req":
@@ -86,13 +91,12 @@ func checkZones(p *lint.Pass, cfg *nginxconf.Config) {
 			uses = append(uses, use{n, 0, space + "/limit_conn/" + args[0], args[0], "zero size shared memory zone \"%s\" (no limit_conn_zone declares it)"})
 		case "proxy_cache", "fastcgi_cache", "scgi_cache", "uwsgi_cache":
 			if args[0] == "off" || strings.Contains(args[0], "$") {
-				return true
+				continue
 			}
 			module := strings.TrimSuffix(n.Name(), "_cache")
 			uses = append(uses, use{n, 0, space + "/" + module + "/" + args[0], args[0], "\"" + n.Name() + "\" zone \"%s\" is unknown (no " + n.Name() + "_path declares it with keys_zone=)"})
 		}
-		return true
-	})
+	}
 	for _, u := range uses {
 		if declared[u.key] {
 			continue

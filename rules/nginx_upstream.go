@@ -23,20 +23,19 @@ var NginxUpstream = Register(&Rule{
 	Run: func(p *lint.Pass) {
 		for _, cfg := range p.Nginx {
 			names := map[string]*nginxconf.Node{}
-			cfg.Root.Walk(func(n *nginxconf.Node) bool {
+			for _, n := range cfg.Named("http", "stream", "upstream") {
 				if n.Name() == "http" || n.Name() == "stream" {
 					names = map[string]*nginxconf.Node{}
 				}
 				if n.Name() != "upstream" || n.Dir.Block == nil || (n.Ctx != nginxconf.CtxHTTPMain && n.Ctx != nginxconf.CtxStreamMain) {
-					return true
+					continue
 				}
 				spec, st := n.Spec(p.NginxVersion)
 				if st != nginxconf.Known || !spec.AcceptsArgCount(len(n.Dir.Args)) {
-					return true
+					continue
 				}
 				checkUpstream(p, n, names)
-				return true
-			})
+			}
 		}
 	},
 })
@@ -173,36 +172,42 @@ var passSchemes = map[string][]struct {
 var passDirectives = map[string]bool{"proxy_pass": true, "fastcgi_pass": true, "uwsgi_pass": true,
 	"scgi_pass": true, "grpc_pass": true, "memcached_pass": true}
 
+// upstreamRefNames are the directives upstreamRefs reads: the blocks and
+// the passDirectives.
+var upstreamRefNames = []string{"upstream", "proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass"}
+
 // upstreamRefs lists the *_pass directives of cfg that name an address
 // without variables, as ngx_http_upstream_add and the stream proxy read
 // them.
 func upstreamRefs(p *lint.Pass, cfg *nginxconf.Config) []upstreamRef {
 	blocks := map[string]*nginxconf.Node{}
 	var refs []upstreamRef
-	cfg.Root.Walk(func(n *nginxconf.Node) bool {
-		if n.Dir == nil || n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries {
-			return false
+	for _, n := range cfg.Named(upstreamRefNames...) {
+		if n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries {
+			continue
 		}
 		stream := n.Ctx == nginxconf.CtxStreamSrv || n.Ctx == nginxconf.CtxStreamMain
-		if n.Name() == "upstream" && n.Dir.Block != nil && len(n.Dir.Args) == 1 {
-			key := map[bool]string{false: "http:", true: "stream:"}[stream] + strings.ToLower(n.Dir.Args[0].Value)
-			if _, seen := blocks[key]; !seen {
-				blocks[key] = n
+		if n.Name() == "upstream" {
+			if n.Dir.Block != nil && len(n.Dir.Args) == 1 {
+				key := map[bool]string{false: "http:", true: "stream:"}[stream] + strings.ToLower(n.Dir.Args[0].Value)
+				if _, seen := blocks[key]; !seen {
+					blocks[key] = n
+				}
 			}
-			return true
+			continue
 		}
-		if !passDirectives[n.Name()] || !n.Dir.Terminated() || n.Dir.Block != nil || len(n.Dir.Args) != 1 {
-			return true
+		if !n.Dir.Terminated() || n.Dir.Block != nil || len(n.Dir.Args) != 1 {
+			continue
 		}
 		if stream && n.Name() != "proxy_pass" {
-			return true
+			continue
 		}
 		if _, st := n.Spec(p.NginxVersion); st != nginxconf.Known {
-			return true
+			continue
 		}
 		raw := n.Dir.Args[0].Value
 		if strings.IndexByte(raw, '$') >= 0 {
-			return true // resolved per request
+			continue // resolved per request
 		}
 		ref := upstreamRef{n: n, stream: stream}
 		rest, port := raw, 0
@@ -217,7 +222,7 @@ func upstreamRefs(p *lint.Pass, cfg *nginxconf.Config) []upstreamRef {
 			if !matched {
 				ref.err = "invalid URL prefix"
 				refs = append(refs, ref)
-				return true
+				continue
 			}
 		}
 		ref.url = nginxval.ParseURL(rest, nginxval.URLOptions{URIPart: n.Name() == "proxy_pass" && !stream, DefaultPort: port})
@@ -225,8 +230,7 @@ func upstreamRefs(p *lint.Pass, cfg *nginxconf.Config) []upstreamRef {
 			ref.err = fmt.Sprintf("%s in upstream \"%s\"", ref.url.Err, rest)
 		}
 		refs = append(refs, ref)
-		return true
-	})
+	}
 	for i := range refs {
 		r := &refs[i]
 		if r.err != "" || r.url.Unix {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/diag"
-	"github.com/fcgilint/fcgilint/lint/nginxconf"
 )
 
 // DocsBase is where the rule pages are published; docs/rules/ID.md in the repo.
@@ -78,14 +77,17 @@ func All() []*Rule {
 }
 
 // Run runs every rule that checks the model over p. Rules only read the
-// model, so they run side by side; the directive lookups they all share are
-// made once first, because Node.Spec caches its answer on the node.
+// model, so they run side by side; the directive lookups, block bodies and
+// the index by name they all share are made once first (Config.Prepare),
+// because they are cached on the nodes.
 func Run(p *lint.Pass) { RunSelected(p, nil) }
 
 // RunSelected is Run for the rules enabled accepts (all when it is nil): a
 // rule turned off in the configuration file costs nothing.
 func RunSelected(p *lint.Pass, enabled func(id string) bool) {
-	p.NginxDirectives(func(_ *nginxconf.Config, n *nginxconf.Node) { n.Spec(p.NginxVersion) })
+	for _, cfg := range p.Nginx {
+		cfg.Prepare(p.NginxVersion)
+	}
 	todo := make(chan *Rule)
 	var wg sync.WaitGroup
 	var failOnce sync.Once

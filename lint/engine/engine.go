@@ -142,7 +142,34 @@ func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnosti
 	}
 	// A main configuration another one includes is checked where it is
 	// included, once: the files named as daemons name them go first.
-	for _, f := range mainsFirst(found) {
+	mains := mainsFirst(found)
+	// php-fpm's main configurations are read on another core while
+	// nginx's are: loading reads and changes nothing shared, and each
+	// result is taken where the loop below reaches it (or dropped when an
+	// earlier set covers it), so the outcome is that of loading in order.
+	type fpmLoad struct {
+		cfg   *fpm.Config
+		ds    []diag.Diagnostic
+		fault any // a panic, raised again on the caller's goroutine
+	}
+	early := map[int]chan fpmLoad{}
+	for i, f := range mains {
+		if f.Main && f.Kind == discover.FPM {
+			ch := make(chan fpmLoad, 1)
+			early[i] = ch
+			go func(path string) {
+				var r fpmLoad
+				defer func() {
+					if v := recover(); v != nil {
+						r.fault = v
+					}
+					ch <- r
+				}()
+				r.cfg, r.ds = fpm.Load(path, mirrored(fopts, path, opts.Mirror))
+			}(f.Path)
+		}
+	}
+	for i, f := range mains {
 		if !f.Main || covered[f.Path] {
 			continue
 		}
@@ -150,7 +177,11 @@ func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnosti
 		case discover.Nginx:
 			addNginx(nginxconf.Load(f.Path, nopts))
 		case discover.FPM:
-			addFPM(fpm.Load(f.Path, mirrored(fopts, f.Path, opts.Mirror)))
+			r := <-early[i]
+			if r.fault != nil {
+				panic(r.fault)
+			}
+			addFPM(r.cfg, r.ds)
 		}
 	}
 	for _, f := range found {

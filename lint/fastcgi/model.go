@@ -127,12 +127,13 @@ type builder struct {
 	passes    []*nginxconf.Node
 }
 
-// index collects, in one walk, the upstream and map blocks and the
-// fastcgi_pass directives nginx accepts.
+// index collects the upstream and map blocks and the fastcgi_pass
+// directives nginx accepts, in document order; what stands inside an
+// upstream or map block is none of them.
 func (b *builder) index() {
-	b.cfg.Root.Walk(func(n *nginxconf.Node) bool {
-		if n.Dir == nil || n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries {
-			return false
+	for _, n := range b.cfg.Named("upstream", "map", "fastcgi_pass") {
+		if n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries || insideUpstreamOrMap(n) {
+			continue
 		}
 		switch n.Name() {
 		case "upstream":
@@ -142,14 +143,12 @@ func (b *builder) index() {
 					b.upstreams[key] = n
 				}
 			}
-			return false
 		case "map":
 			if n.Ctx == nginxconf.CtxHTTPMain && n.Dir.Block != nil && len(n.Dir.Args) == 2 {
 				if v, ok := strings.CutPrefix(n.Args()[1], "$"); ok {
 					b.maps[strings.ToLower(v)] = n
 				}
 			}
-			return false
 		case "fastcgi_pass":
 			if (n.Ctx == nginxconf.CtxHTTPLoc || n.Ctx == nginxconf.CtxHTTPLif) && n.Dir.Terminated() &&
 				n.Dir.Block == nil && len(n.Dir.Args) == 1 {
@@ -158,8 +157,16 @@ func (b *builder) index() {
 				}
 			}
 		}
-		return true
-	})
+	}
+}
+
+func insideUpstreamOrMap(n *nginxconf.Node) bool {
+	for a := n.Parent; a != nil && a.Dir != nil; a = a.Parent {
+		if name := a.Name(); name == "upstream" || name == "map" {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *builder) target(n *nginxconf.Node) {

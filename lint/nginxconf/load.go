@@ -104,6 +104,7 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 	}
 	l.stack = append(l.stack, path)
 	l.cfg.Root.Children = l.stmts(f, f.Items, l.cfg.Root, ctx)
+	l.cfg.Root.keepBody()
 	return l.cfg, l.diags
 }
 
@@ -200,8 +201,10 @@ func (l *loader) stmts(f *ast.File, list []*ast.Stmt, parent *Node, ctx Context)
 		if s.Stray != nil && s.Stray.Block != nil {
 			// `{ ... }` without a name: already a syntax error; its content
 			// is still read so that its own problems show.
-			blk := &Node{Dir: &ast.Directive{Pos: s.Stray.Pos, Name: &ast.Word{Pos: s.Stray.Pos, Raw: "{", Value: "{"}, Block: s.Stray.Block}, File: f, Ctx: ctx, Parent: parent, extra: l.opts.Extra}
+			blk := &Node{Dir: &ast.Directive{Pos: s.Stray.Pos, Name: &ast.Word{Pos: s.Stray.Pos, Raw: "{", Value: "{"}, Block: s.Stray.Block}, name: "{", File: f, Ctx: ctx, Parent: parent, extra: l.opts.Extra}
+			l.add(blk)
 			blk.Children = l.stmts(f, s.Stray.Block.Stmts, blk, ctx)
+			blk.keepBody()
 			out = append(out, blk)
 		}
 	}
@@ -209,7 +212,8 @@ func (l *loader) stmts(f *ast.File, list []*ast.Stmt, parent *Node, ctx Context)
 }
 
 func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Context) *Node {
-	n := &Node{Dir: d, File: f, Ctx: ctx, Parent: parent, extra: l.opts.Extra}
+	n := &Node{Dir: d, name: d.Name.Value, File: f, Ctx: ctx, Parent: parent, extra: l.opts.Extra}
+	l.add(n)
 	l.nodes++
 	if l.nodes == MaxNodes {
 		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleIncludeCycle, Severity: diag.Error,
@@ -235,7 +239,15 @@ func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Cont
 		inner = CtxEntries
 	}
 	n.Children = l.stmts(f, d.Block.Stmts, n, inner)
+	n.keepBody() // its includes are read: the body is final
 	return n
+}
+
+// add records n in document order: nodes are made in the order Walk
+// visits them (a directive, then what its block and includes hold).
+func (l *loader) add(n *Node) {
+	n.seq = int32(len(l.cfg.all))
+	l.cfg.all = append(l.cfg.all, n)
 }
 
 // entriesFollowInclude reports whether the entry block of parent reads

@@ -59,7 +59,11 @@ type Node struct {
 	Dir  *ast.Directive
 	File *ast.File
 	// Ctx is the context the directive stands in.
-	Ctx    Context
+	Ctx Context
+	// name is Dir.Name.Value, kept on the node: every rule compares names
+	// of most nodes, and reaching the word through Dir costs two more
+	// pointers to follow (cache misses, on a tree of 90,000 nodes).
+	name   string
 	Parent *Node
 	// Children are the statements of the directive's block, in order. For an
 	// include directive they are the top-level statements of every included
@@ -71,16 +75,29 @@ type Node struct {
 	// The database entry for the directive, looked up once, since every
 	// rule asks (a Pass targets one nginx version).
 	specEntry   *nginxdb.Directive
-	specStatus  Status
-	specDone    bool
 	specVersion string
 	// extra are the directives the configuration file declares, on every
 	// node: looking them up from the root would cost the depth of the tree.
 	extra *Extra
+	// body is Block's answer, kept by the loader once the block is read:
+	// rules ask for the body of the same http and server blocks again and
+	// again.
+	body []*Node
+	// seq is the node's place in document order (Config.Nodes). The
+	// small fields come last, together, to keep the node small.
+	seq        int32
+	specStatus Status
+	specDone   bool
+	bodyDone   bool
 }
 
 // Name is the directive name as nginx sees it.
-func (n *Node) Name() string { return n.Dir.Name.Value }
+func (n *Node) Name() string {
+	if n.Dir == nil {
+		return n.Dir.Name.Value // the top level has no name: fail as before
+	}
+	return n.name
+}
 
 // Args are the argument values.
 func (n *Node) Args() []string {
@@ -91,10 +108,17 @@ func (n *Node) Args() []string {
 	return out
 }
 
+// NArgs is the number of arguments.
+func (n *Node) NArgs() int { return len(n.Dir.Args) }
+
+// Arg is the value of argument i; unlike Args it allocates nothing, which
+// matters in checks that visit every directive.
+func (n *Node) Arg(i int) string { return n.Dir.Args[i].Value }
+
 // IsInclude reports whether n is an include directive (whose children are
 // the included files' statements).
 func (n *Node) IsInclude() bool {
-	return n.Dir != nil && n.Dir.Name.Value == "include" && n.Ctx != CtxRaw
+	return n.name == "include" && n.Dir != nil && n.Ctx != CtxRaw
 }
 
 // Location is the range of the whole directive header (name to terminator).
@@ -150,8 +174,16 @@ func (n *Node) Walk(fn func(*Node) bool) {
 }
 
 // Block returns the directives of n's block with includes spliced in, as
-// nginx sees them: the include nodes themselves are left out.
+// nginx sees them: the include nodes themselves are left out. The slice
+// may be shared: callers must not modify it.
 func (n *Node) Block() []*Node {
+	if n.bodyDone {
+		return n.body
+	}
+	return n.splice()
+}
+
+func (n *Node) splice() []*Node {
 	var out []*Node
 	var add func([]*Node)
 	add = func(ns []*Node) {
@@ -196,6 +228,11 @@ type Config struct {
 	ConfPrefix string
 	// Prefix is nginx's prefix (-p), given or inferred (see InferPrefix).
 	Prefix string
+
+	// all are the nodes of the tree in document order, as the loader made
+	// them; index is what Prepare computed, nil before.
+	all   []*Node
+	index *index
 }
 
 // RangeOf is the location [start, end) in f.

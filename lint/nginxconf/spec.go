@@ -85,16 +85,21 @@ func (n *Node) Spec(version string) (*nginxdb.Directive, Status) {
 	if n.specDone && n.specVersion == version {
 		return n.specEntry, n.specStatus
 	}
-	n.specEntry, n.specStatus = nil, Unchecked
-	if n.Ctx != CtxEntries && n.Ctx != CtxRaw && n.Dir.Name.Value != "{" {
-		if d, st, ok := n.extra.lookup(n.Name(), n.Ctx, version); ok {
-			n.specEntry, n.specStatus = d, st
-		} else {
-			n.specEntry, n.specStatus = Lookup(n.Name(), n.Ctx, version)
-		}
-	}
+	n.specEntry, n.specStatus = n.lookup(version)
 	n.specDone, n.specVersion = true, version
 	return n.specEntry, n.specStatus
+}
+
+// lookup is Spec without the cache: what it answers depends only on the
+// node's name, context and declared extra directives.
+func (n *Node) lookup(version string) (*nginxdb.Directive, Status) {
+	if n.Ctx != CtxEntries && n.Ctx != CtxRaw && n.Dir.Name.Value != "{" {
+		if d, st, ok := n.extra.lookup(n.Name(), n.Ctx, version); ok {
+			return d, st
+		}
+		return Lookup(n.Name(), n.Ctx, version)
+	}
+	return nil, Unchecked
 }
 
 // InferContext chooses the context a file read on its own was written for:

@@ -1,0 +1,120 @@
+package nginxconf
+
+import (
+	"sort"
+
+	"github.com/fcgilint/fcgilint/lint/nginxdb"
+)
+
+// index lists a configuration set's directive occurrences by name, so that
+// the rules, which all look at the same tree, do not each walk it: a rule
+// about listen visits the listen directives, not the 90,000 nodes of a
+// host with 2,000 sites.
+type index struct {
+	byName map[string][]*Node // in document order
+}
+
+// Prepare readies c for rules that run side by side and only read it: it
+// looks every directive up for version (Node.Spec caches its answer on the
+// node) and indexes the directives by name (Named). It must be called
+// before the rules run, not while they run.
+func (c *Config) Prepare(version string) {
+	// The same directive stands in the same context thousands of times
+	// (a snippet every site includes): each is looked up once.
+	type place struct {
+		extra *Extra
+		name  string
+		ctx   Context
+	}
+	type answer struct {
+		d  *nginxdb.Directive
+		st Status
+	}
+	specs := map[place]answer{}
+	var byName map[string][]*Node
+	if c.index == nil {
+		byName = map[string][]*Node{}
+	}
+	// Runs of the same name are common (fastcgi_param after
+	// fastcgi_param): they are appended without looking the name up.
+	var run []*Node
+	for _, n := range c.Nodes() {
+		if !n.specDone || n.specVersion != version {
+			k := place{n.extra, n.name, n.Ctx}
+			a, ok := specs[k]
+			if !ok {
+				a.d, a.st = n.lookup(version)
+				specs[k] = a
+			}
+			n.specEntry, n.specStatus, n.specDone, n.specVersion = a.d, a.st, true, version
+		}
+		if byName == nil || n.Dir == nil {
+			continue
+		}
+		if len(run) > 0 && run[0].name == n.name {
+			run = append(run, n)
+			continue
+		}
+		if len(run) > 0 {
+			byName[run[0].name] = append(byName[run[0].name], run...)
+		}
+		run = append(run[:0], n)
+	}
+	if byName != nil {
+		if len(run) > 0 {
+			byName[run[0].name] = append(byName[run[0].name], run...)
+		}
+		c.index = &index{byName: byName}
+	}
+}
+
+// keepBody records what Block answers; the block's content must be final.
+func (n *Node) keepBody() {
+	b := n.splice()
+	n.body, n.bodyDone = b[:len(b):len(b)], true
+}
+
+// Nodes returns every directive occurrence of c in document order, looking
+// through includes, as Root.Walk visits them. The slice is shared: callers
+// must not modify it.
+func (c *Config) Nodes() []*Node {
+	if c.all != nil || len(c.Root.Children) == 0 {
+		return c.all
+	}
+	var out []*Node
+	c.Root.Walk(func(n *Node) bool {
+		out = append(out, n)
+		return true
+	})
+	return out
+}
+
+// Named returns the occurrences of the directives named names, in document
+// order (whatever the order of names), as Nodes filtered by name. The
+// slice may be shared: callers must not modify it.
+func (c *Config) Named(names ...string) []*Node {
+	if c.index == nil {
+		var out []*Node
+		for _, n := range c.Nodes() {
+			for _, name := range names {
+				if n.Dir != nil && n.name == name {
+					out = append(out, n)
+					break
+				}
+			}
+		}
+		return out
+	}
+	if len(names) == 1 {
+		return c.index.byName[names[0]]
+	}
+	var out []*Node
+	for i, name := range names {
+		if indexOf(names[:i], name) >= 0 {
+			continue
+		}
+		out = append(out, c.index.byName[name]...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out
+}

@@ -101,7 +101,7 @@ func RunSelected(p *lint.Pass, enabled func(id string) bool) {
 			}
 		}()
 	}
-	for _, r := range All() {
+	for _, r := range scheduled() {
 		if r.Run != nil && (enabled == nil || enabled(r.ID)) {
 			todo <- r
 		}
@@ -113,6 +113,26 @@ func RunSelected(p *lint.Pass, enabled func(id string) bool) {
 		// language server recover it; on a worker it would end the process.
 		panic(failure)
 	}
+}
+
+// slowFirst are the rules that take longest on a large tree: started first,
+// they do not leave one worker busy after the others are done. The order
+// of findings does not depend on it (Diagnostics sorts them).
+var slowFirst = []string{"nginx-unknown-variable", "fastcgi-pass-no-listener", "nginx-invalid-value"}
+
+// scheduled is every rule, the slow ones first.
+func scheduled() []*Rule {
+	all := All()
+	rank := func(r *Rule) int {
+		for i, id := range slowFirst {
+			if r.ID == id {
+				return i
+			}
+		}
+		return len(slowFirst)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return rank(all[i]) < rank(all[j]) })
+	return all
 }
 
 // runOne runs r, turning a panic into an error that names the rule.

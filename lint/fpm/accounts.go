@@ -2,22 +2,15 @@ package fpm
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/fcgilint/fcgilint/lint/files"
+	"github.com/fcgilint/fcgilint/lint/hostdb"
 )
 
-// accounts is /etc/passwd, /etc/group and /etc/hosts under the FS root, the
-// files php-fpm's getpwnam, getgrnam and getaddrinfo read (with the usual
-// "files" NSS configuration).
-type accounts struct {
-	passwdRead, groupRead bool
-	users                 map[string]userEntry
-	uids                  map[int]userEntry
-	groups                map[string]int
-	gids                  map[int]string
-	hosts                 map[string][]string // name -> addresses, in file order
-}
+// accounts answers the lookups php-fpm makes with getpwnam, getgrnam and
+// getaddrinfo, in php-fpm's own terms (a name or a numeric id), from the
+// machine's databases under the FS root.
+type accounts struct{ db *hostdb.DB }
 
 type userEntry struct {
 	name string
@@ -25,63 +18,23 @@ type userEntry struct {
 	gid  int
 }
 
-func loadAccounts(fs *files.FS) *accounts {
-	a := &accounts{users: map[string]userEntry{}, uids: map[int]userEntry{}, groups: map[string]int{}, gids: map[int]string{}, hosts: map[string][]string{}}
-	if b, err := fs.ReadFile("/etc/passwd"); err == nil {
-		a.passwdRead = true
-		for _, line := range strings.Split(string(b), "\n") {
-			f := strings.Split(line, ":")
-			if len(f) < 4 || f[0] == "" || strings.HasPrefix(f[0], "#") {
-				continue
-			}
-			uid, err1 := strconv.Atoi(f[2])
-			gid, err2 := strconv.Atoi(f[3])
-			if err1 != nil || err2 != nil {
-				continue
-			}
-			e := userEntry{f[0], uid, gid}
-			if _, dup := a.users[e.name]; !dup {
-				a.users[e.name] = e
-			}
-			if _, dup := a.uids[uid]; !dup {
-				a.uids[uid] = e
-			}
-		}
+func loadAccounts(fs *files.FS) *accounts { return &accounts{db: hostdb.Load(fs)} }
+
+// groupName is the name of gid, or "" when no group has it.
+func (a *accounts) groupName(gid int) string {
+	if g, ok := a.db.GroupByGID(gid); ok {
+		return g.Name
 	}
-	if b, err := fs.ReadFile("/etc/group"); err == nil {
-		a.groupRead = true
-		for _, line := range strings.Split(string(b), "\n") {
-			f := strings.Split(line, ":")
-			if len(f) < 3 || f[0] == "" || strings.HasPrefix(f[0], "#") {
-				continue
-			}
-			gid, err := strconv.Atoi(f[2])
-			if err != nil {
-				continue
-			}
-			if _, dup := a.groups[f[0]]; !dup {
-				a.groups[f[0]] = gid
-			}
-			if _, dup := a.gids[gid]; !dup {
-				a.gids[gid] = f[0]
-			}
-		}
+	return ""
+}
+
+// hostAddrs are the addresses /etc/hosts gives name, in file order.
+func (a *accounts) hostAddrs(name string) []string {
+	var out []string
+	for _, addr := range a.db.Hosts(name) {
+		out = append(out, addr.String())
 	}
-	if b, err := fs.ReadFile("/etc/hosts"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if i := strings.IndexByte(line, '#'); i >= 0 {
-				line = line[:i]
-			}
-			f := strings.Fields(line)
-			if len(f) < 2 {
-				continue
-			}
-			for _, name := range f[1:] {
-				a.hosts[strings.ToLower(name)] = append(a.hosts[strings.ToLower(name)], f[0])
-			}
-		}
-	}
-	return a
+	return out
 }
 
 // isNumericID is how php-fpm decides that a user or group is an id: the
@@ -107,20 +60,20 @@ func isNumericID(s string) (int, bool) {
 // accepted, with entry.gid -1 when no passwd line has it.
 func (a *accounts) lookupUser(s string) (e userEntry, known bool) {
 	if n, ok := isNumericID(s); ok {
-		if u, ok := a.uids[n]; ok {
-			return u, true
+		if u, ok := a.db.UserByUID(n); ok {
+			return userEntry{u.Name, u.UID, u.GID}, true
 		}
 		return userEntry{name: "", uid: n, gid: -1}, true
 	}
-	u, ok := a.users[s]
-	return u, ok
+	u, ok := a.db.User(s)
+	return userEntry{u.Name, u.UID, u.GID}, ok
 }
 
 // lookupGroup resolves a group name or id.
 func (a *accounts) lookupGroup(s string) (gid int, name string, known bool) {
 	if n, ok := isNumericID(s); ok {
-		return n, a.gids[n], true
+		return n, a.groupName(n), true
 	}
-	g, ok := a.groups[s]
-	return g, s, ok
+	g, ok := a.db.Group(s)
+	return g.GID, s, ok
 }

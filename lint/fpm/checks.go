@@ -665,7 +665,7 @@ func (l *loader) resolveTCP(ps *poolState, ls *Listen) {
 		l.report("fpm-listen-ambiguous", diag.Warning, ls.Location,
 			"[pool %s] listen = %s does not mean every interface: with glibc php-fpm binds the loopback address ::1 only, so clients on other hosts, containers or over IPv4 are refused. Write the port alone (%s) for every address, or 127.0.0.1:%s", ps.name, v, port, port)
 	default:
-		addrs := preferIPv6(l.accounts.hosts[strings.ToLower(host)])
+		addrs := preferIPv6(l.accounts.hostAddrs(host))
 		if len(addrs) > 0 {
 			ls.Addresses = []string{addrs[0]}
 			if a, err := netip.ParseAddr(addrs[0]); err == nil {
@@ -943,17 +943,17 @@ func (l *loader) resolveSocket(ps *poolState, p *Pool) {
 	if ownerUID >= 0 {
 		sock.OwnerUID, sock.Owner, sock.OwnerLocation = ownerUID, ownerName(a, ownerUID, owner.Value), owner.Location
 		if ownerGID >= 0 {
-			sock.GroupGID, sock.Group, sock.GroupLocation = ownerGID, a.gids[ownerGID], owner.Location
+			sock.GroupGID, sock.Group, sock.GroupLocation = ownerGID, a.groupName(ownerGID), owner.Location
 		}
 	}
 	if groupGID >= 0 {
-		sock.GroupGID, sock.Group, sock.GroupLocation = groupGID, a.gids[groupGID], group.Location
+		sock.GroupGID, sock.Group, sock.GroupLocation = groupGID, a.groupName(groupGID), group.Location
 	}
 }
 
 func ownerName(a *accounts, uid int, written string) string {
-	if u, ok := a.uids[uid]; ok {
-		return u.name
+	if u, ok := a.db.UserByUID(uid); ok {
+		return u.Name
 	}
 	if _, numeric := isNumericID(written); !numeric {
 		return written

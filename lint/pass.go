@@ -9,6 +9,7 @@ import (
 	"github.com/fcgilint/fcgilint/lint/diag"
 	"github.com/fcgilint/fcgilint/lint/files"
 	"github.com/fcgilint/fcgilint/lint/fpm"
+	"github.com/fcgilint/fcgilint/lint/hostdb"
 	"github.com/fcgilint/fcgilint/lint/nginxconf"
 )
 
@@ -76,6 +77,14 @@ func (p *Pass) Memo(key any, build func() any) any {
 	}()
 	e.v = build()
 	return e.v
+}
+
+type machineDBKey struct{}
+
+// MachineDB is the target machine's /etc/passwd, /etc/group and /etc/hosts
+// (under FS's root), read once per pass for every rule that looks a name up.
+func (p *Pass) MachineDB() *hostdb.DB {
+	return p.Memo(machineDBKey{}, func() any { return hostdb.Load(p.FS) }).(*hostdb.DB)
 }
 
 // Report records a finding.

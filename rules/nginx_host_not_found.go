@@ -102,7 +102,7 @@ var NginxHostNotFound = Register(&Rule{
 			return
 		}
 		live := filepath.Clean(p.FS.Root) == "/"
-		res := &nginxconf.Resolver{Host: nginxconf.LoadHost(p.FS), Live: live}
+		res := &nginxconf.Resolver{DB: p.MachineDB(), Live: live}
 		var names []string
 		for _, u := range uses {
 			names = append(names, u.host)

@@ -20,7 +20,6 @@ var NginxUserUnknown = Register(&Rule{
 	Tags:     []string{"nginx", "environment"},
 	Source:   "rule",
 	Run: func(p *lint.Pass) {
-		var host *nginxconf.Host
 		p.NginxDirectives(func(_ *nginxconf.Config, n *nginxconf.Node) {
 			if n.Name() != "user" || !n.Dir.Terminated() || n.Dir.Block != nil {
 				return
@@ -28,11 +27,9 @@ var NginxUserUnknown = Register(&Rule{
 			if _, st := n.Spec(p.NginxVersion); st != nginxconf.Known || len(n.Dir.Args) < 1 || len(n.Dir.Args) > 2 {
 				return
 			}
-			if host == nil {
-				host = nginxconf.LoadHost(p.FS)
-			}
+			db := p.MachineDB()
 			user := n.Dir.Args[0].Value
-			if host.PasswdRead && !host.Users[user] {
+			if _, known := db.User(user); db.PasswdRead && !known {
 				p.Report(diag.Diagnostic{Rule: "nginx-user-unknown", Severity: hostSeverity(p),
 					Message:  fmt.Sprintf("getpwnam(\"%s\") failed: no user \"%s\" in /etc/passwd %s, so nginx refuses the configuration; create the user or name an existing one", user, user, hostWhere(p)),
 					Location: n.ArgSpan(0)})
@@ -42,7 +39,7 @@ var NginxUserUnknown = Register(&Rule{
 			if len(n.Dir.Args) == 2 {
 				group, arg = n.Dir.Args[1].Value, 1
 			}
-			if host.GroupRead && !host.Groups[group] {
+			if _, known := db.Group(group); db.GroupRead && !known {
 				msg := fmt.Sprintf("getgrnam(\"%s\") failed: no group \"%s\" in /etc/group %s, so nginx refuses the configuration", group, group, hostWhere(p))
 				if arg == 0 {
 					msg += fmt.Sprintf("; without a second argument nginx uses the group named like the user, not its primary group: write `user %s GROUP;`", user)

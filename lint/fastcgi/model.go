@@ -100,7 +100,7 @@ func Of(p *lint.Pass) *Model {
 
 // Build makes the model of p's nginx sets.
 func Build(p *lint.Pass) *Model {
-	m := &Model{DB: hostdb.Load(p.FS), Profile: profile.Resolve(p.Profile, p.FS),
+	m := &Model{DB: p.MachineDB(), Profile: profile.Resolve(p.Profile, p.FS),
 		ByLocation: map[*nginxconf.Node]*Target{}, workers: map[*nginxconf.Config]*Worker{}}
 	for _, cfg := range p.Nginx {
 		if cfg == nil || cfg.Root == nil {

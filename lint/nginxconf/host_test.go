@@ -7,9 +7,10 @@ import (
 	"testing"
 
 	"github.com/fcgilint/fcgilint/lint/files"
+	"github.com/fcgilint/fcgilint/lint/hostdb"
 )
 
-func TestLoadHostAndResolver(t *testing.T) {
+func TestResolver(t *testing.T) {
 	root := t.TempDir()
 	write := func(p, s string) {
 		t.Helper()
@@ -21,17 +22,8 @@ func TestLoadHostAndResolver(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("etc/passwd", "root:x:0:0::/root:/bin/sh\n# comment\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n")
-	write("etc/group", "root:x:0:\nwww-data:x:33:\n")
 	write("etc/hosts", "127.0.0.1 localhost # loopback\n10.0.0.5 php-fpm PHP.internal\nbogus line\n")
-	h := LoadHost(&files.FS{Root: root})
-	if !h.PasswdRead || !h.GroupRead || !h.HostsRead {
-		t.Fatalf("databases not read: %+v", h)
-	}
-	if !h.Users["www-data"] || h.Users["# comment"] || !h.Groups["root"] {
-		t.Errorf("users %v groups %v", h.Users, h.Groups)
-	}
-	r := &Resolver{Host: h}
+	r := &Resolver{DB: hostdb.Load(&files.FS{Root: root})}
 	got := r.Resolve([]string{"php-fpm", "php.INTERNAL", "10.1.2.3", "::1", "db"})
 	want := map[string]Resolution{"php-fpm": Resolved, "php.INTERNAL": Resolved, "10.1.2.3": Resolved, "::1": Resolved, "db": Unresolved}
 	if !reflect.DeepEqual(got, want) {

@@ -5,16 +5,18 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/diag"
+	"github.com/fcgilint/fcgilint/lint/discover"
+	"github.com/fcgilint/fcgilint/lint/engine"
 	"github.com/fcgilint/fcgilint/lint/files"
 	"github.com/fcgilint/fcgilint/lint/fpm"
 	"github.com/fcgilint/fcgilint/lint/nginxconf"
-	"github.com/fcgilint/fcgilint/lint/profile"
 	"github.com/fcgilint/fcgilint/rules"
 )
 
@@ -103,39 +105,21 @@ func readCrossOptions(t *testing.T, dir string) crossOptions {
 func crossPass(t *testing.T, dir string) *lint.Pass {
 	o := readCrossOptions(t, dir)
 	fs := &files.FS{Root: dir}
-	pass := &lint.Pass{FS: fs, NginxVersion: "1.22.1", Profile: o.profile, NginxUser: o.nginxUser}
-	var loadDiags []diag.Diagnostic
-	var sources []string
+	var found []discover.File
 	if o.nginx != "none" {
-		cfg, ds := nginxconf.Load(o.nginx, nginxconf.Options{FS: fs})
-		pass.Nginx = append(pass.Nginx, cfg)
-		loadDiags = append(loadDiags, ds...)
-		for p := range cfg.Files {
-			sources = append(sources, p)
-		}
+		found = append(found, discover.File{Path: o.nginx, Kind: discover.Nginx, Main: true})
 	}
-	prof := profile.Resolve(o.profile, fs)
-	mains := o.fpm
-	if len(mains) == 0 {
-		mains = profile.FPMMains(fs, prof)
+	for _, m := range o.fpm {
+		found = append(found, discover.File{Path: m, Kind: discover.FPM, Main: true})
 	}
-	for _, m := range mains {
-		if m == "none" {
-			continue
-		}
-		fopts := fpm.Options{FS: fs, MasterIsRoot: true}
-		if prof != nil {
-			fopts.CompilePrefix = prof.FPMCompilePrefix
-		}
-		cfg, ds := fpm.Load(m, fopts)
-		pass.FPM = append(pass.FPM, cfg)
-		loadDiags = append(loadDiags, ds...)
-		sources = append(sources, cfg.Files...)
+	// Without fpm= lines, the engine finds php-fpm where the profile keeps
+	// it, as it does for a machine given with --root.
+	pass := engine.Check(found, engine.Options{FS: fs, NginxVersion: "1.22.1", Profile: o.profile, NginxUser: o.nginxUser})
+	var sources []string
+	for p := range engine.Files(pass) {
+		sources = append(sources, p)
 	}
-	rules.Run(pass)
-	for _, d := range loadDiags {
-		pass.Report(d)
-	}
+	sort.Strings(sources)
 	var exps []*expectation
 	seen := map[string]bool{}
 	for _, p := range sources {

@@ -84,13 +84,7 @@ func checkSSLFiles(p *lint.Pass, cfg *nginxconf.Config, missing func(*nginxconf.
 			if s.Name() != "server" || s.Dir.Block == nil {
 				continue
 			}
-			own := sslSettings(s.Block())
-			get := func(name string) []*nginxconf.Node {
-				if v := own[name]; len(v) > 0 {
-					return v
-				}
-				return httpLevel[name]
-			}
+			get := serverSSL(httpLevel, s)
 			ctx := len(get("ssl_certificate")) > 0 || flagOn(get("ssl")) || flagOn(get("ssl_reject_handshake"))
 			if !ctx {
 				continue
@@ -114,6 +108,18 @@ func sslSettings(body []*nginxconf.Node) map[string][]*nginxconf.Node {
 		}
 	}
 	return out
+}
+
+// serverSSL returns a server's ssl_* directives by name: its own, or the
+// http block's when it sets none (ngx_http_ssl_merge_srv_conf).
+func serverSSL(httpLevel map[string][]*nginxconf.Node, server *nginxconf.Node) func(name string) []*nginxconf.Node {
+	own := sslSettings(server.Block())
+	return func(name string) []*nginxconf.Node {
+		if v := own[name]; len(v) > 0 {
+			return v
+		}
+		return httpLevel[name]
+	}
 }
 
 func flagOn(ns []*nginxconf.Node) bool {

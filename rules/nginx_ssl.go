@@ -52,13 +52,7 @@ func checkHTTPSSL(p *lint.Pass, http *nginxconf.Node) {
 		if s.Name() != "server" || s.Dir.Block == nil {
 			continue
 		}
-		own := sslSettings(s.Block())
-		get := func(name string) []*nginxconf.Node {
-			if v := own[name]; len(v) > 0 {
-				return v
-			}
-			return httpLevel[name]
-		}
+		get := serverSSL(httpLevel, s)
 		certs, keys := get("ssl_certificate"), get("ssl_certificate_key")
 		enable := flagOn(get("ssl"))
 		reject := flagOn(get("ssl_reject_handshake"))

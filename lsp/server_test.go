@@ -1,6 +1,8 @@
 package lsp
 
 import (
+	"github.com/fcgilint/fcgilint/internal/gentree"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -31,20 +33,7 @@ func site(socket string) string {
 
 const fastcgiPassLine = 5 // 0-based line of fastcgi_pass in site()
 
-func pool(socket string) string {
-	return `[app]
-user = www-data
-group = www-data
-listen = ` + socket + `
-listen.owner = www-data
-listen.group = www-data
-pm = dynamic
-pm.max_children = 5
-pm.start_servers = 2
-pm.min_spare_servers = 1
-pm.max_spare_servers = 3
-`
-}
+func pool(socket string) string { return gentree.Pool("app", socket) }
 
 // workspaceWith writes a site and a pool into a new workspace folder.
 func workspaceWith(t *testing.T, siteSocket, poolSocket string) (dir, sitePath, poolPath string) {

@@ -3,6 +3,8 @@
 package nvim
 
 import (
+	"github.com/fcgilint/fcgilint/internal/gentree"
+
 	"context"
 	"os"
 	"os/exec"
@@ -25,18 +27,7 @@ const site = `server {
 
 const passLine = "5" // 0-based line of fastcgi_pass
 
-const pool = `[app]
-user = www-data
-group = www-data
-listen = /run/php/other.sock
-listen.owner = www-data
-listen.group = www-data
-pm = dynamic
-pm.max_children = 5
-pm.start_servers = 2
-pm.min_spare_servers = 1
-pm.max_spare_servers = 3
-`
+var pool = gentree.Pool("app", "/run/php/other.sock")
 
 func TestNeovim(t *testing.T) {
 	nvim, err := exec.LookPath("nvim")

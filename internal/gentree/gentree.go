@@ -83,19 +83,9 @@ http {
 		}
 	}
 	for p := 0; p < t.Pools; p++ {
-		if err := w(fmt.Sprintf("etc/php/8.2/fpm/pool.d/pool%d.conf", p), fmt.Sprintf(`[pool%d]
-user = www-data
-group = www-data
-listen = /run/php/pool%d.sock
-listen.owner = www-data
-listen.group = www-data
-pm = dynamic
-pm.max_children = 5
-pm.start_servers = 2
-pm.min_spare_servers = 1
-pm.max_spare_servers = 3
-php_admin_value[error_log] = /var/log/fpm-pool%d.log
-`, p, p, p)); err != nil {
+		name := fmt.Sprintf("pool%d", p)
+		if err := w("etc/php/8.2/fpm/pool.d/"+name+".conf", Pool(name, "/run/php/"+name+".sock")+
+			"php_admin_value[error_log] = /var/log/fpm-"+name+".log\n"); err != nil {
 			return err
 		}
 	}
@@ -105,6 +95,23 @@ php_admin_value[error_log] = /var/log/fpm-pool%d.log
 		}
 	}
 	return nil
+}
+
+// Pool is a Debian-style pool: workers and socket owned by www-data, so
+// that nginx running as www-data may connect.
+func Pool(name, socket string) string {
+	return "[" + name + `]
+user = www-data
+group = www-data
+listen = ` + socket + `
+listen.owner = www-data
+listen.group = www-data
+pm = dynamic
+pm.max_children = 5
+pm.start_servers = 2
+pm.min_spare_servers = 1
+pm.max_spare_servers = 3
+`
 }
 
 func site(i, pool int) string {

@@ -1,5 +1,7 @@
 package harness
 
+import "github.com/fcgilint/fcgilint/internal/gentree"
+
 // DebianTree is a small, correct Debian-style host configuration as a
 // repository would hold it (etc/nginx, etc/php/8.2/fpm): nginx passes PHP
 // to the www pool through the pool's socket. fcgilint finds nothing in it;
@@ -54,18 +56,7 @@ pid = /run/php/php8.2-fpm.pid
 error_log = /var/log/php8.2-fpm.log
 include=/etc/php/8.2/fpm/pool.d/*.conf
 `,
-		"etc/php/8.2/fpm/pool.d/www.conf": `[www]
-user = www-data
-group = www-data
-listen = /run/php/php8.2-fpm.sock
-listen.owner = www-data
-listen.group = www-data
-pm = dynamic
-pm.max_children = 5
-pm.start_servers = 2
-pm.min_spare_servers = 1
-pm.max_spare_servers = 3
-`,
+		"etc/php/8.2/fpm/pool.d/www.conf": gentree.Pool("www", "/run/php/php8.2-fpm.sock"),
 	}
 }
 

@@ -36,6 +36,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/fcgilint/fcgilint/e2e/internal/harness"
 	"net"
 	"os"
 	"os/exec"
@@ -58,7 +59,7 @@ const (
 )
 
 var (
-	fcgilintBin string // built once by TestMain
+	fcgilintBin string // harness.Binary, built once by the first test
 	skipReason  string // why the suite cannot run here, "" when it can
 )
 
@@ -78,21 +79,7 @@ func runMain(m *testing.M) int {
 			}
 		}
 	}
-	if skipReason == "" {
-		tmp, err := os.MkdirTemp("", "fcgilint-e2e-fastcgi-bin-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 3
-		}
-		defer os.RemoveAll(tmp)
-		fcgilintBin = filepath.Join(tmp, "fcgilint")
-		cmd := exec.Command("go", "build", "-o", fcgilintBin, "./cmd/fcgilint")
-		cmd.Dir = moduleRoot()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "building fcgilint: %v\n%s", err, out)
-			return 3
-		}
-	}
+	defer harness.Cleanup()
 	return m.Run()
 }
 
@@ -128,6 +115,7 @@ func (r *result) agrees() bool { return r.run.fails() == r.lint.fails }
 
 func TestOracle(t *testing.T) {
 	requireEnv(t)
+	fcgilintBin = harness.Binary(t)
 	scenarios, err := loadScenarios(filepath.Join(moduleRoot(), "testdata", "scenarios"))
 	if err != nil {
 		t.Fatal(err)

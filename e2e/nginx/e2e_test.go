@@ -39,6 +39,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/fcgilint/fcgilint/e2e/internal/harness"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -77,7 +78,7 @@ const (
 )
 
 var (
-	fcgilintBin string // built once in TestMain
+	fcgilintBin string // harness.Binary, built once by the first test
 	skipReason  string // why the test cannot run here, "" when it can
 	moduleLines string // the load_module lines prepended to every main config
 )
@@ -103,15 +104,7 @@ func run(m *testing.M) int {
 			skipReason = err.Error()
 		}
 	}
-	if skipReason == "" {
-		fcgilintBin = filepath.Join(tmp, "fcgilint")
-		cmd := exec.Command("go", "build", "-o", fcgilintBin, "./cmd/fcgilint")
-		cmd.Dir = moduleRoot()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "building fcgilint: %v\n%s", err, out)
-			return 3
-		}
-	}
+	defer harness.Cleanup()
 	return m.Run()
 }
 
@@ -565,6 +558,7 @@ func (r *result) describe() string {
 
 func TestAgreementWithNginx(t *testing.T) {
 	requireEnv(t)
+	fcgilintBin = harness.Binary(t)
 	configs := findConfigs(t)
 	if len(configs) == 0 {
 		t.Fatal("no nginx main configuration found in the corpus")

@@ -125,6 +125,9 @@ func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnosti
 		// The docker image's php-fpm resolves relative paths against
 		// /usr/local, Debian's against /usr.
 		fopts.CompilePrefix = prof.FPMCompilePrefix
+		// Named, the profile the rules resolve again is not detected again
+		// from the machine's os-release.
+		pass.Profile = prof.Name
 	}
 	addNginx := func(cfg *nginxconf.Config, d []diag.Diagnostic) {
 		pass.Nginx = append(pass.Nginx, cfg)

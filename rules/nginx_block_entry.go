@@ -75,7 +75,7 @@ func (c *entryChecker) run(lines []*nginxconf.Node) {
 	for _, n := range lines {
 		if n.Dir.Block != nil {
 			// ngx_conf_parse with a handler: `unexpected "{"`.
-			c.report(nginxconf.RangeOf(n.File, n.Dir.Block.Pos.Offset, n.Dir.Block.Pos.Offset+1), `unexpected "{"`)
+			c.report(nginxconf.RangeOf(n.File, n.Dir.Block.Pos, n.Dir.Block.Pos+1), `unexpected "{"`)
 			continue
 		}
 		if !n.Dir.Terminated() {
@@ -107,7 +107,7 @@ func (c *entryChecker) run(lines []*nginxconf.Node) {
 	if c.block.Name() == "split_clients" && percent > 10000 {
 		b := c.block.Dir.Block
 		end := b.End()
-		c.report(nginxconf.RangeOf(c.block.File, max(end-1, b.Pos.Offset), end), "percent total is greater than 100%")
+		c.report(nginxconf.RangeOf(c.block.File, max(end-1, b.Pos), end), "percent total is greater than 100%")
 	}
 }
 

@@ -137,7 +137,7 @@ func checkUpstream(p *lint.Pass, n *nginxconf.Node, names map[string]*nginxconf.
 	b := n.Dir.Block
 	if servers == 0 {
 		if b.Close != nil {
-			report(nginxconf.RangeOf(n.File, b.Close.Pos.Offset, b.Close.Pos.Offset+1),
+			report(nginxconf.RangeOf(n.File, b.Close.Pos, b.Close.Pos+1),
 				fmt.Sprintf("no servers are inside upstream (upstream \"%s\" has no server line)", name))
 		}
 		return

@@ -113,7 +113,7 @@ func (m *mutator) dropSemicolon() (string, string) {
 	if !ok {
 		return "", ""
 	}
-	off := s.d.Semi.Pos.Offset
+	off := s.d.Semi.Pos
 	return m.edit(off, off+1, ""), fmt.Sprintf("drop the \";\" of %q at %s", s.d.Name.Value, m.pos(off))
 }
 
@@ -122,7 +122,7 @@ func (m *mutator) dropBrace() (string, string) {
 	if !ok {
 		return "", ""
 	}
-	off := s.d.Block.Close.Pos.Offset
+	off := s.d.Block.Close.Pos
 	return m.edit(off, off+1, ""), fmt.Sprintf("drop the \"}\" closing %q at %s", s.d.Name.Value, m.pos(off))
 }
 
@@ -161,7 +161,7 @@ func (m *mutator) misspell() (string, string) {
 			out = name[:i] + string(letters[m.rng.IntN(len(letters))]) + name[i+1:]
 		}
 	}
-	off := s.d.Name.Pos.Offset
+	off := s.d.Name.Pos
 	return m.edit(off, s.d.Name.End(), out), fmt.Sprintf("misspell %q as %q at %s", name, out, m.pos(off))
 }
 
@@ -171,10 +171,10 @@ func (m *mutator) wrongContext() (string, string) {
 	if !ok {
 		return "", ""
 	}
-	start, end := s.d.Pos.Offset, s.d.End()
+	start, end := s.d.Pos, s.d.End()
 	var targets []*ast.Block
 	for _, b := range m.blocks {
-		if b != s.parent && (b.Pos.Offset < start || b.Pos.Offset >= end) {
+		if b != s.parent && (b.Pos < start || b.Pos >= end) {
 			targets = append(targets, b)
 		}
 	}
@@ -188,11 +188,11 @@ func (m *mutator) wrongContext() (string, string) {
 		return text + " " + cut, fmt.Sprintf("move %q from %s to the top level", s.d.Name.Value, m.pos(start))
 	}
 	b := targets[m.rng.IntN(len(targets))]
-	at := b.Pos.Offset + 1
+	at := b.Pos + 1
 	if at > start {
 		at -= end - start
 	}
-	return cut[:at] + " " + text + " " + cut[at:], fmt.Sprintf("move %q from %s into the block opened at %s", s.d.Name.Value, m.pos(start), m.pos(b.Pos.Offset))
+	return cut[:at] + " " + text + " " + cut[at:], fmt.Sprintf("move %q from %s into the block opened at %s", s.d.Name.Value, m.pos(start), m.pos(b.Pos))
 }
 
 // argCount removes the last argument or repeats it (or adds one to a
@@ -209,7 +209,7 @@ func (m *mutator) argCount() (string, string) {
 			prevEnd = d.Args[n-2].End()
 		}
 		last := d.Args[n-1]
-		return m.edit(prevEnd, last.End(), ""), fmt.Sprintf("drop the last argument of %q at %s", d.Name.Value, m.pos(last.Pos.Offset))
+		return m.edit(prevEnd, last.End(), ""), fmt.Sprintf("drop the last argument of %q at %s", d.Name.Value, m.pos(last.Pos))
 	}
 	after, extra := d.Name.End(), "on"
 	if n := len(d.Args); n > 0 {
@@ -237,7 +237,7 @@ func (m *mutator) breakQuote() (string, string) {
 			off := w.End() - 1
 			return m.edit(off, off+1, ""), fmt.Sprintf("drop the closing quote of %s at %s", w.Raw, m.pos(off))
 		}
-		off := w.Pos.Offset
+		off := w.Pos
 		return m.edit(off, off+1, ""), fmt.Sprintf("drop the opening quote of %s at %s", w.Raw, m.pos(off))
 	}
 	if len(plain) == 0 {
@@ -248,7 +248,7 @@ func (m *mutator) breakQuote() (string, string) {
 	if m.rng.IntN(2) == 0 {
 		q = `'`
 	}
-	off := w.Pos.Offset
+	off := w.Pos
 	return m.edit(off, off, q), fmt.Sprintf("open a %s quote before %s at %s", q, w.Raw, m.pos(off))
 }
 

@@ -1,15 +1,19 @@
 // Package nginx is the grammar and syntax tree of nginx's configuration
-// language. The grammar is generic, as nginx's own: a directive is a name,
-// arguments and either ";" or a block. It accepts every token sequence (stray
-// ";", "{" and "}" become Stray nodes, unterminated directives and unclosed
-// blocks are kept), so a broken file still yields a whole tree, and Parse
-// reports every syntax error of a file, in nginx's words, in one pass.
+// language. The grammar (grammar.go) is generic, as nginx's own: a directive
+// is a name, arguments and either ";" or a block. It accepts every token
+// sequence (stray ";", "{" and "}" become Stray nodes, unterminated
+// directives and unclosed blocks are kept), so a broken file still yields a
+// whole tree, and Parse reports every syntax error of a file, in nginx's
+// words, in one pass.
+//
+// The tree keeps positions as byte offsets into File.Src; File.Lines turns
+// them into lines and columns. A host's configuration holds tens of
+// thousands of directives, and a line and column (and file name) on every
+// word would double the tree's size.
 package nginx
 
 import (
 	"sync"
-
-	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/fcgilint/fcgilint/lint/diag"
 )
@@ -45,52 +49,42 @@ type SyntaxError struct {
 	Message string
 }
 
-// topItem is what the file level holds: statements, and '}' without a block.
-type topItem struct {
-	Stmt  *Stmt  `parser:"@@"`
-	Close *Close `parser:"| @@"`
-}
-
-type fileGrammar struct {
-	Items []*topItem `parser:"@@*"`
-}
-
 // Stmt is a comment, a directive, or stray punctuation.
 type Stmt struct {
-	Comment   *Comment   `parser:"@@"`
-	Directive *Directive `parser:"| @@"`
-	Stray     *Stray     `parser:"| @@"`
+	Comment   *Comment
+	Directive *Directive
+	Stray     *Stray
 }
 
 // Comment is a '#' comment, without its line ending.
 type Comment struct {
-	Pos  lexer.Position
-	Text string `parser:"@Comment"`
+	Pos  int
+	Text string
 }
 
 // Word is one token: a directive name or an argument.
 type Word struct {
-	Pos lexer.Position
+	Pos int // byte offset of the token's first byte
 	// Raw is the token as written, quotes and backslashes included.
-	Raw string `parser:"@Word"`
+	Raw string
 	// Value is the token as nginx keeps it (quotes removed, escapes applied).
 	Value string
 }
 
 // End is the byte offset just after the word.
-func (w *Word) End() int { return w.Pos.Offset + len(w.Raw) }
+func (w *Word) End() int { return w.Pos + len(w.Raw) }
 
 // Quoted reports whether the token was written in quotes.
 func (w *Word) Quoted() bool { return len(w.Raw) > 0 && (w.Raw[0] == '"' || w.Raw[0] == '\'') }
 
 // Directive is `name args... ;` or `name args... { ... }`.
 type Directive struct {
-	Pos      lexer.Position
-	Name     *Word      `parser:"@@"`
-	Args     []*Word    `parser:"( @@"`
-	Comments []*Comment `parser:"| @@ )*"`
-	Semi     *Semi      `parser:"( @@"`
-	Block    *Block     `parser:"| @@ )?"`
+	Pos      int // byte offset of the name
+	Name     *Word
+	Args     []*Word
+	Comments []*Comment
+	Semi     *Semi
+	Block    *Block
 }
 
 // Terminated reports whether the directive ends with ';' or a block.
@@ -101,7 +95,7 @@ func (d *Directive) Terminated() bool { return d.Semi != nil || d.Block != nil }
 func (d *Directive) End() int {
 	switch {
 	case d.Semi != nil:
-		return d.Semi.Pos.Offset + 1
+		return d.Semi.Pos + 1
 	case d.Block != nil:
 		return d.Block.End()
 	case len(d.Args) > 0:
@@ -115,61 +109,58 @@ func (d *Directive) End() int {
 func (d *Directive) HeaderEnd() int {
 	switch {
 	case d.Semi != nil:
-		return d.Semi.Pos.Offset + 1
+		return d.Semi.Pos + 1
 	case d.Block != nil:
-		return d.Block.Pos.Offset + 1
+		return d.Block.Pos + 1
 	}
 	return d.End()
 }
 
 // Block is `{ statements }` or, for *_by_lua_block, `{ raw Lua }`.
 type Block struct {
-	Pos   lexer.Position
-	Open  string   `parser:"@LBrace"`
-	Raw   *RawBody `parser:"@@?"`
-	Stmts []*Stmt  `parser:"@@*"`
-	Close *Close   `parser:"@@?"`
+	Pos   int
+	Raw   *RawBody
+	Stmts []*Stmt
+	Close *Close
 }
 
 // End is the offset after the closing brace, or the end of the last
 // statement when the block is unclosed.
 func (b *Block) End() int {
 	if b.Close != nil {
-		return b.Close.Pos.Offset + 1
+		return b.Close.Pos + 1
 	}
 	if b.Raw != nil {
-		return b.Raw.Pos.Offset + len(b.Raw.Text)
+		return b.Raw.Pos + len(b.Raw.Text)
 	}
 	if n := len(b.Stmts); n > 0 {
 		return b.Stmts[n-1].End()
 	}
-	return b.Pos.Offset + 1
+	return b.Pos + 1
 }
 
 // RawBody is text kept verbatim (Lua).
 type RawBody struct {
-	Pos  lexer.Position
-	Text string `parser:"@Raw"`
+	Pos  int
+	Text string
 }
 
 // Semi is a ';' token.
 type Semi struct {
-	Pos lexer.Position
-	Tok string `parser:"@Semi"`
+	Pos int
 }
 
 // Close is a '}' token.
 type Close struct {
-	Pos lexer.Position
-	Tok string `parser:"@RBrace"`
+	Pos int
 }
 
 // Stray is ';' or '{ ... }' with no directive name before it, or a '}'
 // that closes nothing.
 type Stray struct {
-	Pos   lexer.Position
-	Semi  *Semi  `parser:"@@"`
-	Block *Block `parser:"| @@"`
+	Pos   int
+	Semi  *Semi
+	Block *Block
 	// Close is a '}' at file level, which closes nothing.
 	Close *Close
 }
@@ -178,13 +169,13 @@ type Stray struct {
 func (s *Stmt) End() int {
 	switch {
 	case s.Comment != nil:
-		return s.Comment.Pos.Offset + len(s.Comment.Text)
+		return s.Comment.Pos + len(s.Comment.Text)
 	case s.Directive != nil:
 		return s.Directive.End()
 	case s.Stray.Semi != nil:
-		return s.Stray.Semi.Pos.Offset + 1
+		return s.Stray.Semi.Pos + 1
 	case s.Stray.Close != nil:
-		return s.Stray.Close.Pos.Offset + 1
+		return s.Stray.Close.Pos + 1
 	}
 	return s.Stray.Block.End()
 }
@@ -193,9 +184,9 @@ func (s *Stmt) End() int {
 func (s *Stmt) Start() int {
 	switch {
 	case s.Comment != nil:
-		return s.Comment.Pos.Offset
+		return s.Comment.Pos
 	case s.Directive != nil:
-		return s.Directive.Pos.Offset
+		return s.Directive.Pos
 	}
-	return s.Stray.Pos.Offset
+	return s.Stray.Pos
 }

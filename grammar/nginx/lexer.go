@@ -35,9 +35,8 @@ var symbols = map[string]lexer.TokenType{
 
 // LexError is a tokenizer error, reported with nginx's wording.
 type LexError struct {
-	Pos     lexer.Position
-	End     int // byte offset of the end of the offending text
-	Message string
+	Start, End int // byte offsets of the offending text
+	Message    string
 }
 
 // Definition is the participle lexer definition for nginx configuration.
@@ -64,22 +63,55 @@ func (d *Definition) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 
 // LexBytes implements lexer.BytesDefinition.
 func (d *Definition) LexBytes(filename string, input []byte) (lexer.Lexer, error) {
-	return newScanner(filename, string(input)), nil
+	return newTokenLexer(filename, string(input)), nil
 }
 
 // LexString implements lexer.StringDefinition.
 func (d *Definition) LexString(filename string, input string) (lexer.Lexer, error) {
-	return newScanner(filename, input), nil
+	return newTokenLexer(filename, input), nil
+}
+
+// tokenLexer is the scanner as a participle lexer: tokens with a file
+// name, line and column, which the scanner itself does not track.
+type tokenLexer struct {
+	sc       *scanner
+	filename string
+	// line and lineStart are those of offset at.
+	at, line, lineStart int
+}
+
+func newTokenLexer(filename, src string) *tokenLexer {
+	return &tokenLexer{sc: newScanner(src), filename: filename, line: 1}
+}
+
+// Next implements lexer.Lexer.
+func (t *tokenLexer) Next() (lexer.Token, error) {
+	tok := t.sc.next()
+	for ; t.at < tok.pos; t.at++ {
+		if t.sc.src[t.at] == '\n' {
+			t.line++
+			t.lineStart = t.at + 1
+		}
+	}
+	pos := lexer.Position{Filename: t.filename, Offset: tok.pos, Line: t.line, Column: tok.pos - t.lineStart + 1}
+	if tok.typ == lexer.EOF {
+		return lexer.EOFToken(pos), nil
+	}
+	return lexer.Token{Type: tok.typ, Value: tok.val, Pos: pos}, nil
+}
+
+// token is one token of a file: its type, byte offset and text.
+type token struct {
+	typ lexer.TokenType
+	pos int
+	val string
 }
 
 // scanner tokenizes one file. Errors do not stop it: they are collected and
 // scanning resumes as nginx would have had the text been well formed.
 type scanner struct {
-	filename  string
-	src       string
-	pos       int
-	line      int
-	lineStart int
+	src string
+	pos int
 
 	// The first word of the statement being read and whether anything has
 	// been read since the last ';', '{' or '}': a '{' after a *_by_lua_block
@@ -91,24 +123,12 @@ type scanner struct {
 	errors []LexError
 }
 
-func newScanner(filename, src string) *scanner {
-	return &scanner{filename: filename, src: src, line: 1}
-}
-
-func (s *scanner) position(off int) lexer.Position {
-	// Columns are 1-based bytes; the grammar's users convert at output.
-	line, start := s.line, s.lineStart
-	if off < s.pos {
-		// Only called for offsets on lines already passed when a token spans
-		// lines; recompute from the token start.
-		line = 1 + strings.Count(s.src[:off], "\n")
-		start = strings.LastIndexByte(s.src[:off], '\n') + 1
-	}
-	return lexer.Position{Filename: s.filename, Offset: off, Line: line, Column: off - start + 1}
+func newScanner(src string) *scanner {
+	return &scanner{src: src}
 }
 
 func (s *scanner) errorf(start, end int, format string, args ...any) {
-	s.errors = append(s.errors, LexError{Pos: s.position(start), End: end, Message: fmt.Sprintf(format, args...)})
+	s.errors = append(s.errors, LexError{Start: start, End: end, Message: fmt.Sprintf(format, args...)})
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
@@ -116,49 +136,43 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 func (s *scanner) advance() byte {
 	c := s.src[s.pos]
 	s.pos++
-	if c == '\n' {
-		s.line++
-		s.lineStart = s.pos
-	}
 	return c
 }
 
-// Next implements lexer.Lexer.
-func (s *scanner) Next() (lexer.Token, error) {
+// next returns the next token; at the end of the input, an EOF token.
+func (s *scanner) next() token {
 	if s.rawNext {
 		s.rawNext = false
-		return s.luaBody(), nil
+		return s.luaBody()
 	}
-	// Skip whitespace.
 	for s.pos < len(s.src) && isSpace(s.src[s.pos]) {
-		s.advance()
+		s.pos++
 	}
 	if s.pos >= len(s.src) {
-		return lexer.EOFToken(s.position(s.pos)), nil
+		return token{typ: lexer.EOF, pos: s.pos}
 	}
 	start := s.pos
-	startPos := s.position(start)
 	switch c := s.src[s.pos]; c {
 	case ';':
-		s.advance()
+		s.pos++
 		s.stmtName, s.stmtWords = "", 0
-		return lexer.Token{Type: TokenSemi, Value: ";", Pos: startPos}, nil
+		return token{typ: TokenSemi, pos: start, val: ";"}
 	case '{':
-		s.advance()
+		s.pos++
 		if s.stmtWords > 0 && strings.HasSuffix(s.stmtName, "_by_lua_block") {
 			s.rawNext = true
 		}
 		s.stmtName, s.stmtWords = "", 0
-		return lexer.Token{Type: TokenLBrace, Value: "{", Pos: startPos}, nil
+		return token{typ: TokenLBrace, pos: start, val: "{"}
 	case '}':
-		s.advance()
+		s.pos++
 		s.stmtName, s.stmtWords = "", 0
-		return lexer.Token{Type: TokenRBrace, Value: "}", Pos: startPos}, nil
+		return token{typ: TokenRBrace, pos: start, val: "}"}
 	case '#':
 		for s.pos < len(s.src) && s.src[s.pos] != '\n' {
 			s.pos++
 		}
-		return lexer.Token{Type: TokenComment, Value: s.src[start:s.pos], Pos: startPos}, nil
+		return token{typ: TokenComment, pos: start, val: s.src[start:s.pos]}
 	}
 	s.word()
 	value := s.src[start:s.pos]
@@ -166,7 +180,7 @@ func (s *scanner) Next() (lexer.Token, error) {
 		s.stmtName = Unquote(value)
 	}
 	s.stmtWords++
-	return lexer.Token{Type: TokenWord, Value: value, Pos: startPos}, nil
+	return token{typ: TokenWord, pos: start, val: value}
 }
 
 // word reads one token starting at s.pos, as ngx_conf_read_token does.
@@ -258,9 +272,8 @@ func (s *scanner) checkLength(start int, quote byte) {
 // luaBody reads the body of a *_by_lua_block up to (not including) its
 // closing brace, following lua-nginx-module's block reader: Lua strings,
 // long brackets and comments may hold braces that do not count.
-func (s *scanner) luaBody() lexer.Token {
+func (s *scanner) luaBody() token {
 	start := s.pos
-	startPos := s.position(start)
 	depth := 0
 	for s.pos < len(s.src) {
 		c := s.src[s.pos]
@@ -270,7 +283,7 @@ func (s *scanner) luaBody() lexer.Token {
 			s.advance()
 		case c == '}':
 			if depth == 0 {
-				return lexer.Token{Type: TokenRaw, Value: s.src[start:s.pos], Pos: startPos}
+				return token{typ: TokenRaw, pos: start, val: s.src[start:s.pos]}
 			}
 			depth--
 			s.advance()
@@ -304,7 +317,7 @@ func (s *scanner) luaBody() lexer.Token {
 			s.advance()
 		}
 	}
-	return lexer.Token{Type: TokenRaw, Value: s.src[start:s.pos], Pos: startPos}
+	return token{typ: TokenRaw, pos: start, val: s.src[start:s.pos]}
 }
 
 // longBracket recognises a Lua long bracket opening "[", "="*, "[".

@@ -110,9 +110,11 @@ func itoa(n int) string {
 
 func TestPositions(t *testing.T) {
 	src := "http {\n  server_name  \"ex ample\";\n}\n"
-	d := Parse("t.conf", []byte(src)).Items[0].Directive.Block.Stmts[0].Directive
-	if d.Pos.Line != 2 || d.Pos.Column != 3 || d.Args[0].Pos.Column != 16 || d.Args[0].End() != strings.Index(src, `";`)+1 {
-		t.Fatalf("positions: %+v %+v end %d", d.Pos, d.Args[0].Pos, d.Args[0].End())
+	f := Parse("t.conf", []byte(src))
+	d := f.Items[0].Directive.Block.Stmts[0].Directive
+	name, arg := f.Lines().Pos(d.Pos), f.Lines().Pos(d.Args[0].Pos)
+	if name.Line != 2 || name.Column != 3 || arg.Column != 16 || d.Args[0].End() != strings.Index(src, `";`)+1 {
+		t.Fatalf("positions: %+v %+v end %d", name, arg, d.Args[0].End())
 	}
 	if d.End() != strings.Index(src, ";")+1 {
 		t.Fatalf("directive end %d", d.End())
@@ -153,7 +155,7 @@ func assertSameTree(t testing.TB, name string, src []byte) {
 	if err != nil {
 		t.Fatalf("%s: the grammar rejected input, but it must accept every token sequence: %v", name, err)
 	}
-	got := parseDescent(newScanner(name, string(src)))
+	got := parseDescent(newScanner(string(src)))
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%s: recursive descent and participle grammar disagree", name)
 	}

@@ -122,11 +122,11 @@ func (n *Node) IsInclude() bool {
 }
 
 // Location is the range of the whole directive header (name to terminator).
-func (n *Node) Location() diag.Location { return RangeOf(n.File, n.Dir.Pos.Offset, n.Dir.HeaderEnd()) }
+func (n *Node) Location() diag.Location { return RangeOf(n.File, n.Dir.Pos, n.Dir.HeaderEnd()) }
 
 // NameLocation is the range of the directive name.
 func (n *Node) NameLocation() diag.Location {
-	return RangeOf(n.File, n.Dir.Name.Pos.Offset, n.Dir.Name.End())
+	return RangeOf(n.File, n.Dir.Name.Pos, n.Dir.Name.End())
 }
 
 // ArgSpan is the range from argument i to the directive's terminator. nginx
@@ -134,18 +134,18 @@ func (n *Node) NameLocation() diag.Location {
 // fails, the line of the ";" or "{": a finding about an argument of a
 // directive written over several lines spans to it.
 func (n *Node) ArgSpan(i int) diag.Location {
-	return RangeOf(n.File, n.Dir.Args[i].Pos.Offset, max(n.Dir.HeaderEnd(), n.Dir.Args[i].End()))
+	return RangeOf(n.File, n.Dir.Args[i].Pos, max(n.Dir.HeaderEnd(), n.Dir.Args[i].End()))
 }
 
 // ArgLocation is the range of argument i.
 func (n *Node) ArgLocation(i int) diag.Location {
 	a := n.Dir.Args[i]
-	return RangeOf(n.File, a.Pos.Offset, a.End())
+	return RangeOf(n.File, a.Pos, a.End())
 }
 
 // Extent is the range of the whole directive, its block included: what an
 // outline or a fold covers.
-func (n *Node) Extent() diag.Location { return RangeOf(n.File, n.Dir.Pos.Offset, n.Dir.End()) }
+func (n *Node) Extent() diag.Location { return RangeOf(n.File, n.Dir.Pos, n.Dir.End()) }
 
 // BodyLocation is the inside of the directive's block, from just after "{"
 // to the "}"; a block never closed runs to the end of its file, since nginx
@@ -157,9 +157,9 @@ func (n *Node) BodyLocation() (loc diag.Location, ok bool) {
 	b := n.Dir.Block
 	end := len(n.File.Src)
 	if b.Close != nil {
-		end = b.Close.Pos.Offset
+		end = b.Close.Pos
 	}
-	return RangeOf(n.File, b.Pos.Offset+1, end), true
+	return RangeOf(n.File, b.Pos+1, end), true
 }
 
 // Walk calls fn for n's descendants in document order, looking through

@@ -191,7 +191,7 @@ func NginxComments(f *ast.File) []*ast.Comment {
 		}
 	}
 	stmts(f.Items)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Offset < out[j].Pos.Offset })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos < out[j].Pos })
 	return out
 }
 
@@ -206,7 +206,7 @@ func nginxSuppressions(f *ast.File) []*Suppression {
 			continue
 		}
 		text := strings.TrimPrefix(c.Text, "#")
-		if s := newSuppression(f.Path, src, f.Lines(), c.Pos.Offset, c.Pos.Offset+len(c.Text), text, '#'); s != nil {
+		if s := newSuppression(f.Path, src, f.Lines(), c.Pos, c.Pos+len(c.Text), text, '#'); s != nil {
 			out = append(out, s)
 		}
 	}

@@ -48,13 +48,13 @@ func entryLines(n *nginxconf.Node, followInclude bool) []*nginxconf.Node {
 	add = func(ns []*nginxconf.Node) {
 		for _, c := range ns {
 			if followInclude && c.Name() == "include" && len(c.Dir.Args) == 1 && c.Dir.Block == nil {
-				add(c.Children)
+				add(c.Children())
 				continue
 			}
 			out = append(out, c)
 		}
 	}
-	add(n.Children)
+	add(n.Children())
 	return out
 }
 

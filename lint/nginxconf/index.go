@@ -31,6 +31,8 @@ func (c *Config) Prepare(version string) {
 		st Status
 	}
 	specs := map[place]answer{}
+	stale := c.Root.shared.version != version
+	c.Root.shared.version = version
 	var byName map[string][]*Node
 	if c.index == nil {
 		byName = map[string][]*Node{}
@@ -39,14 +41,14 @@ func (c *Config) Prepare(version string) {
 	// fastcgi_param): they are appended without looking the name up.
 	var run []*Node
 	for _, n := range c.Nodes() {
-		if !n.specDone || n.specVersion != version {
-			k := place{n.extra, n.name, n.Ctx}
+		if stale || !n.specDone {
+			k := place{n.shared.extra, n.name, n.Ctx}
 			a, ok := specs[k]
 			if !ok {
 				a.d, a.st = n.lookup(version)
 				specs[k] = a
 			}
-			n.specEntry, n.specStatus, n.specDone, n.specVersion = a.d, a.st, true, version
+			n.specEntry, n.specStatus, n.specDone = a.d, a.st, true
 		}
 		if byName == nil || n.Dir == nil {
 			continue
@@ -70,15 +72,24 @@ func (c *Config) Prepare(version string) {
 
 // keepBody records what Block answers; the block's content must be final.
 func (n *Node) keepBody() {
-	b := n.splice()
-	n.body, n.bodyDone = b[:len(b):len(b)], true
+	if n.sub == nil {
+		return
+	}
+	for _, c := range n.sub.children {
+		if c.IsInclude() {
+			b := n.splice()
+			n.sub.body = b[:len(b):len(b)]
+			return
+		}
+	}
+	n.sub.body = n.sub.children
 }
 
 // Nodes returns every directive occurrence of c in document order, looking
 // through includes, as Root.Walk visits them. The slice is shared: callers
 // must not modify it.
 func (c *Config) Nodes() []*Node {
-	if c.all != nil || len(c.Root.Children) == 0 {
+	if c.all != nil || len(c.Root.Children()) == 0 {
 		return c.all
 	}
 	var out []*Node

@@ -64,6 +64,48 @@ type loader struct {
 	stack      []string
 	cycleSeen  map[string]bool
 	reportedAt map[string]bool // include problems already reported, by place
+
+	shared *shared
+	// Nodes and the lists of children are taken from arrays made a chunk
+	// at a time: a host's hundred thousand nodes are then a few hundred
+	// allocations, not a hundred thousand.
+	nodeChunk []Node
+	listChunk []*Node
+	// pending holds the children of the blocks being read, innermost last,
+	// until a block is complete and its list is copied out.
+	pending []*Node
+}
+
+// newNode returns a zeroed node from the current chunk.
+func (l *loader) newNode() *Node {
+	if len(l.nodeChunk) == 0 {
+		l.nodeChunk = make([]Node, min(max(len(l.cfg.all), 32), 4096))
+	}
+	n := &l.nodeChunk[0]
+	l.nodeChunk = l.nodeChunk[1:]
+	n.shared = l.shared
+	return n
+}
+
+// children moves the nodes pending above base into an exact-size list.
+func (l *loader) children(base int) []*Node {
+	k := len(l.pending) - base
+	if k == 0 {
+		return nil
+	}
+	if len(l.listChunk) < k {
+		if k > 256 {
+			l.listChunk = make([]*Node, k)
+		} else {
+			l.listChunk = make([]*Node, min(max(len(l.cfg.all), 256), 8192))
+		}
+	}
+	out := l.listChunk[:k:k]
+	l.listChunk = l.listChunk[k:]
+	copy(out, l.pending[base:])
+	clear(l.pending[base:])
+	l.pending = l.pending[:base]
+	return out
 }
 
 // Load reads the configuration set whose main file is path, in the main
@@ -94,7 +136,8 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 	if l.cfg.Prefix == "" {
 		l.cfg.Prefix = InferPrefix(opts.ConfPrefix, opts.FS)
 	}
-	l.cfg.Root = &Node{Ctx: ctx, extra: opts.Extra}
+	l.shared = &shared{extra: opts.Extra}
+	l.cfg.Root = &Node{Ctx: ctx, shared: l.shared, sub: &subtree{}}
 	f, err := l.read(path)
 	if err != nil {
 		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleIncludeError, Severity: diag.Error,
@@ -103,7 +146,8 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 		return l.cfg, l.diags
 	}
 	l.stack = append(l.stack, path)
-	l.cfg.Root.Children = l.stmts(f, f.Items, l.cfg.Root, ctx)
+	l.stmts(f, f.Items, l.cfg.Root, ctx)
+	l.cfg.Root.sub.children = l.children(0)
 	l.cfg.Root.keepBody()
 	return l.cfg, l.diags
 }
@@ -190,29 +234,38 @@ func (l *loader) register(path string, f *ast.File) {
 	}
 }
 
-// stmts builds the nodes of a statement list standing in context ctx.
-func (l *loader) stmts(f *ast.File, list []*ast.Stmt, parent *Node, ctx Context) []*Node {
-	var out []*Node
+// stmts builds the nodes of a statement list standing in context ctx and
+// leaves them pending.
+func (l *loader) stmts(f *ast.File, list []*ast.Stmt, parent *Node, ctx Context) {
 	for _, s := range list {
 		if s.Directive != nil {
-			out = append(out, l.directive(f, s.Directive, parent, ctx))
+			l.pending = append(l.pending, l.directive(f, s.Directive, parent, ctx))
 			continue
 		}
 		if s.Stray != nil && s.Stray.Block != nil {
 			// `{ ... }` without a name: already a syntax error; its content
 			// is still read so that its own problems show.
-			blk := &Node{Dir: &ast.Directive{Pos: s.Stray.Pos, Name: &ast.Word{Pos: s.Stray.Pos, Raw: "{", Value: "{"}, Block: s.Stray.Block}, name: "{", File: f, Ctx: ctx, Parent: parent, extra: l.opts.Extra}
+			blk := l.newNode()
+			blk.Dir = &ast.Directive{Pos: s.Stray.Pos, Name: &ast.Word{Pos: s.Stray.Pos, Raw: "{", Value: "{"}, Block: s.Stray.Block}
+			blk.name, blk.File, blk.Ctx, blk.Parent = "{", f, ctx, parent
 			l.add(blk)
-			blk.Children = l.stmts(f, s.Stray.Block.Stmts, blk, ctx)
-			blk.keepBody()
-			out = append(out, blk)
+			l.block(blk, f, s.Stray.Block.Stmts, ctx)
+			l.pending = append(l.pending, blk)
 		}
 	}
-	return out
+}
+
+// block reads the statements of n's block.
+func (l *loader) block(n *Node, f *ast.File, list []*ast.Stmt, ctx Context) {
+	base := len(l.pending)
+	l.stmts(f, list, n, ctx)
+	n.sub = &subtree{children: l.children(base)}
+	n.keepBody() // its includes are read: the body is final
 }
 
 func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Context) *Node {
-	n := &Node{Dir: d, name: d.Name.Value, File: f, Ctx: ctx, Parent: parent, extra: l.opts.Extra}
+	n := l.newNode()
+	n.Dir, n.name, n.File, n.Ctx, n.Parent = d, d.Name.Value, f, ctx, parent
 	l.add(n)
 	l.nodes++
 	if l.nodes == MaxNodes {
@@ -238,8 +291,7 @@ func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Cont
 	} else if l.opts.Extra.holdsEntries(d.Name.Value) {
 		inner = CtxEntries
 	}
-	n.Children = l.stmts(f, d.Block.Stmts, n, inner)
-	n.keepBody() // its includes are read: the body is final
+	l.block(n, f, d.Block.Stmts, inner)
 	return n
 }
 
@@ -290,6 +342,14 @@ func (l *loader) include(n *Node, ctx Context) {
 		paths = []string{pattern}
 	}
 	l.prefetch(paths)
+	var included []*ast.File
+	base := len(l.pending)
+	defer func() {
+		if children := l.children(base); len(children) > 0 || len(included) > 0 {
+			n.sub = &subtree{children: children, included: included}
+			n.keepBody()
+		}
+	}()
 	for _, p := range paths {
 		if l.inStack(p) {
 			if !l.cycleSeen[p] {
@@ -312,9 +372,9 @@ func (l *loader) include(n *Node, ctx Context) {
 			l.report(n, rule, msg)
 			continue
 		}
-		n.Included = append(n.Included, f)
+		included = append(included, f)
 		l.stack = append(l.stack, p)
-		n.Children = append(n.Children, l.stmts(f, f.Items, n, ctx)...)
+		l.stmts(f, f.Items, n, ctx)
 		l.stack = l.stack[:len(l.stack)-1]
 	}
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // Context is where a directive stands, as nginx's cmd_type bits name it.
-type Context int
+type Context uint8
 
 // The contexts of nginx's configuration (NGX_*_CONF), plus the bodies whose
 // entries are not directives.
@@ -54,41 +54,72 @@ func (c Context) String() string {
 	return "?"
 }
 
-// Node is one directive occurrence in the resolved tree.
+// Node is one directive occurrence in the resolved tree. A host of
+// thousands of sites has a hundred thousand of them (every site repeats the
+// snippets it includes), so a node is kept small: what only blocks and
+// includes need is in sub, what a whole load shares is in shared.
 type Node struct {
 	Dir  *ast.Directive
 	File *ast.File
-	// Ctx is the context the directive stands in.
-	Ctx Context
+	// Parent is the enclosing block directive or include.
+	Parent *Node
+	// sub is nil for a directive without a block that includes nothing.
+	sub *subtree
+	// The database entry for the directive, looked up once, since every
+	// rule asks (a Pass targets one nginx version: shared.version).
+	specEntry *nginxdb.Directive
+	shared    *shared
 	// name is Dir.Name.Value, kept on the node: every rule compares names
 	// of most nodes, and reaching the word through Dir costs two more
-	// pointers to follow (cache misses, on a tree of 90,000 nodes).
-	name   string
-	Parent *Node
-	// Children are the statements of the directive's block, in order. For an
-	// include directive they are the top-level statements of every included
-	// file, in glob order.
-	Children []*Node
-	// Included lists the files an include directive read.
-	Included []*ast.File
-
-	// The database entry for the directive, looked up once, since every
-	// rule asks (a Pass targets one nginx version).
-	specEntry   *nginxdb.Directive
-	specVersion string
-	// extra are the directives the configuration file declares, on every
-	// node: looking them up from the root would cost the depth of the tree.
-	extra *Extra
-	// body is Block's answer, kept by the loader once the block is read:
-	// rules ask for the body of the same http and server blocks again and
-	// again.
-	body []*Node
-	// seq is the node's place in document order (Config.Nodes). The
-	// small fields come last, together, to keep the node small.
-	seq        int32
+	// pointers to follow.
+	name string
+	// seq is the node's place in document order (Config.Nodes).
+	seq int32
+	// Ctx is the context the directive stands in.
+	Ctx        Context
 	specStatus Status
 	specDone   bool
-	bodyDone   bool
+}
+
+// subtree is what a block directive or an include holds.
+type subtree struct {
+	// children are the statements of the directive's block, in order. For
+	// an include directive they are the top-level statements of every
+	// included file, in glob order.
+	children []*Node
+	// body is Block's answer, kept once the block is read: rules ask for
+	// the body of the same http and server blocks again and again. It is
+	// children itself when no child is an include.
+	body []*Node
+	// included lists the files an include directive read.
+	included []*ast.File
+}
+
+// shared is what every node of one load has in common.
+type shared struct {
+	// extra are the directives the configuration file declares.
+	extra *Extra
+	// version is the nginx version the nodes' cached database entries are
+	// for (set by Prepare).
+	version string
+}
+
+// Children are the statements of the directive's block, in order; for an
+// include directive, the top-level statements of every included file, in
+// glob order.
+func (n *Node) Children() []*Node {
+	if n.sub == nil {
+		return nil
+	}
+	return n.sub.children
+}
+
+// Included lists the files an include directive read.
+func (n *Node) Included() []*ast.File {
+	if n.sub == nil {
+		return nil
+	}
+	return n.sub.included
 }
 
 // Name is the directive name as nginx sees it.
@@ -166,7 +197,7 @@ func (n *Node) BodyLocation() (loc diag.Location, ok bool) {
 // include directives (fn sees the include node, then the included nodes).
 // Returning false from fn skips that node's children.
 func (n *Node) Walk(fn func(*Node) bool) {
-	for _, c := range n.Children {
+	for _, c := range n.Children() {
 		if fn(c) {
 			c.Walk(fn)
 		}
@@ -177,8 +208,11 @@ func (n *Node) Walk(fn func(*Node) bool) {
 // nginx sees them: the include nodes themselves are left out. The slice
 // may be shared: callers must not modify it.
 func (n *Node) Block() []*Node {
-	if n.bodyDone {
-		return n.body
+	if n.sub == nil {
+		return nil
+	}
+	if n.sub.body != nil {
+		return n.sub.body
 	}
 	return n.splice()
 }
@@ -189,13 +223,13 @@ func (n *Node) splice() []*Node {
 	add = func(ns []*Node) {
 		for _, c := range ns {
 			if c.IsInclude() {
-				add(c.Children)
+				add(c.Children())
 				continue
 			}
 			out = append(out, c)
 		}
 	}
-	add(n.Children)
+	add(n.Children())
 	return out
 }
 

@@ -82,11 +82,14 @@ func Lookup(name string, ctx Context, version string) (*nginxdb.Directive, Statu
 // Spec looks n up where it stands. Entries of map-like bodies, raw Lua and
 // nameless blocks are Unchecked.
 func (n *Node) Spec(version string) (*nginxdb.Directive, Status) {
-	if n.specDone && n.specVersion == version {
+	if n.shared.version != version {
+		return n.lookup(version) // a version the nodes are not prepared for
+	}
+	if n.specDone {
 		return n.specEntry, n.specStatus
 	}
 	n.specEntry, n.specStatus = n.lookup(version)
-	n.specDone, n.specVersion = true, version
+	n.specDone = true
 	return n.specEntry, n.specStatus
 }
 
@@ -94,7 +97,7 @@ func (n *Node) Spec(version string) (*nginxdb.Directive, Status) {
 // node's name, context and declared extra directives.
 func (n *Node) lookup(version string) (*nginxdb.Directive, Status) {
 	if n.Ctx != CtxEntries && n.Ctx != CtxRaw && n.Dir.Name.Value != "{" {
-		if d, st, ok := n.extra.lookup(n.Name(), n.Ctx, version); ok {
+		if d, st, ok := n.shared.extra.lookup(n.Name(), n.Ctx, version); ok {
 			return d, st
 		}
 		return Lookup(n.Name(), n.Ctx, version)

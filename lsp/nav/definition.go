@@ -41,7 +41,7 @@ func nginxDefinition(pass *lint.Pass, path string, offset int) []diag.Location {
 		}
 		switch {
 		case n.IsInclude():
-			for _, f := range n.Included {
+			for _, f := range n.Included() {
 				if f != nil {
 					out.add(fileStart(f.Path))
 				}

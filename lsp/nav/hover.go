@@ -205,12 +205,12 @@ func outcomeText(a fastcgi.Attempt, noPools bool) string {
 }
 
 func writeIncluded(b *strings.Builder, n *nginxconf.Node) {
-	if len(n.Included) == 0 {
+	if len(n.Included()) == 0 {
 		b.WriteString("Includes no file.\n")
 		return
 	}
 	b.WriteString("**Includes**\n\n")
-	for _, f := range n.Included {
+	for _, f := range n.Included() {
 		if f != nil {
 			fmt.Fprintf(b, "- `%s`\n", f.Path)
 		}

@@ -194,7 +194,7 @@ func nodesAt(pass *lint.Pass, path string, offset int) []NginxInstance {
 				if !sameFile(n, src.path) || !contains(n.Extent(), offset) {
 					continue
 				}
-				found, next = n, n.Children
+				found, next = n, n.Children()
 				if n.IsInclude() {
 					next = nil // its children are other files'
 				}
@@ -229,15 +229,15 @@ func fileInstances(pass *lint.Pass, path string) []fileInstance {
 			continue
 		}
 		if cfg.Main == path {
-			out = append(out, fileInstance{cfg: cfg, ctx: cfg.Root.Ctx, nodes: ownNodes(cfg.Root.Children, path)})
+			out = append(out, fileInstance{cfg: cfg, ctx: cfg.Root.Ctx, nodes: ownNodes(cfg.Root.Children(), path)})
 		}
 		cfg.Root.Walk(func(n *nginxconf.Node) bool {
 			if n.Dir == nil || !n.IsInclude() {
 				return true
 			}
-			for _, f := range n.Included {
+			for _, f := range n.Included() {
 				if f != nil && f.Path == path {
-					out = append(out, fileInstance{cfg: cfg, ctx: n.Ctx, nodes: ownNodes(n.Children, path)})
+					out = append(out, fileInstance{cfg: cfg, ctx: n.Ctx, nodes: ownNodes(n.Children(), path)})
 					break
 				}
 			}
@@ -289,7 +289,7 @@ func contextsAt(pass *lint.Pass, path string, offset int) []nginxconf.Context {
 					continue
 				}
 				if body, ok := n.BodyLocation(); ok && touches(body, offset) {
-					ctx, next = innerContext(n), n.Children
+					ctx, next = innerContext(n), n.Children()
 					break
 				}
 			}

@@ -65,7 +65,7 @@ func nginxSymbols(nodes []*nginxconf.Node, path string) []Symbol {
 		s := Symbol{Kind: symbolKind(n), Range: n.Extent(), Selection: n.NameLocation()}
 		s.Name, s.Detail = symbolName(n)
 		if n.Ctx != nginxconf.CtxRaw && innerContext(n) != nginxconf.CtxEntries && innerContext(n) != nginxconf.CtxRaw {
-			s.Children = nginxSymbols(n.Children, path)
+			s.Children = nginxSymbols(n.Children(), path)
 		}
 		out = append(out, s)
 	}

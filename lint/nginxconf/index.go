@@ -33,14 +33,8 @@ func (c *Config) Prepare(version string) {
 	specs := map[place]answer{}
 	stale := c.Root.shared.version != version
 	c.Root.shared.version = version
-	var byName map[string][]*Node
-	if c.index == nil {
-		byName = map[string][]*Node{}
-	}
-	// Runs of the same name are common (fastcgi_param after
-	// fastcgi_param): they are appended without looking the name up.
-	var run []*Node
-	for _, n := range c.Nodes() {
+	nodes := c.Nodes()
+	for _, n := range nodes {
 		if stale || !n.specDone {
 			k := place{n.shared.extra, n.name, n.Ctx}
 			a, ok := specs[k]
@@ -50,24 +44,56 @@ func (c *Config) Prepare(version string) {
 			}
 			n.specEntry, n.specStatus, n.specDone = a.d, a.st, true
 		}
-		if byName == nil || n.Dir == nil {
+	}
+	if c.index != nil {
+		return
+	}
+	// The lists are sized first and filled after, in one array: the
+	// index is as large as the tree, and growing ninety thousand entries
+	// by appending would leave three times that as garbage.
+	// Runs of the same name are common (fastcgi_param after
+	// fastcgi_param): a run is counted and filled with one map access.
+	counts := map[string]int{}
+	total, run, runName := 0, 0, ""
+	for _, n := range nodes {
+		if n.Dir == nil {
 			continue
 		}
-		if len(run) > 0 && run[0].name == n.name {
-			run = append(run, n)
+		if n.name != runName {
+			if run > 0 {
+				counts[runName] += run
+			}
+			run, runName = 0, n.name
+		}
+		run++
+		total++
+	}
+	if run > 0 {
+		counts[runName] += run
+	}
+	all := make([]*Node, total)
+	byName := make(map[string][]*Node, len(counts))
+	for name, k := range counts {
+		byName[name] = all[:0:k]
+		all = all[k:]
+	}
+	var cur []*Node
+	for _, n := range nodes {
+		if n.Dir == nil {
 			continue
 		}
-		if len(run) > 0 {
-			byName[run[0].name] = append(byName[run[0].name], run...)
+		if len(cur) == 0 || cur[0].name != n.name {
+			if len(cur) > 0 {
+				byName[cur[0].name] = cur
+			}
+			cur = byName[n.name]
 		}
-		run = append(run[:0], n)
+		cur = append(cur, n)
 	}
-	if byName != nil {
-		if len(run) > 0 {
-			byName[run[0].name] = append(byName[run[0].name], run...)
-		}
-		c.index = &index{byName: byName}
+	if len(cur) > 0 {
+		byName[cur[0].name] = cur
 	}
+	c.index = &index{byName: byName}
 }
 
 // keepBody records what Block answers; the block's content must be final.

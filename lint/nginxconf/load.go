@@ -71,6 +71,10 @@ type loader struct {
 	// allocations, not a hundred thousand.
 	nodeChunk []Node
 	listChunk []*Node
+	// chunks are every node chunk made, in order: nodes are made in
+	// document order, so they list Config.Nodes without a growing slice.
+	chunks [][]Node
+	made   int
 	// pending holds the children of the blocks being read, innermost last,
 	// until a block is complete and its list is copied out.
 	pending []*Node
@@ -79,7 +83,8 @@ type loader struct {
 // newNode returns a zeroed node from the current chunk.
 func (l *loader) newNode() *Node {
 	if len(l.nodeChunk) == 0 {
-		l.nodeChunk = make([]Node, min(max(len(l.cfg.all), 32), 4096))
+		l.nodeChunk = make([]Node, min(max(l.made, 32), 4096))
+		l.chunks = append(l.chunks, l.nodeChunk)
 	}
 	n := &l.nodeChunk[0]
 	l.nodeChunk = l.nodeChunk[1:]
@@ -97,7 +102,7 @@ func (l *loader) children(base int) []*Node {
 		if k > 256 {
 			l.listChunk = make([]*Node, k)
 		} else {
-			l.listChunk = make([]*Node, min(max(len(l.cfg.all), 256), 8192))
+			l.listChunk = make([]*Node, min(max(l.made, 256), 8192))
 		}
 	}
 	out := l.listChunk[:k:k]
@@ -149,6 +154,12 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 	l.stmts(f, f.Items, l.cfg.Root, ctx)
 	l.cfg.Root.sub.children = l.children(0)
 	l.cfg.Root.keepBody()
+	l.cfg.all = make([]*Node, 0, l.made)
+	for _, chunk := range l.chunks {
+		for i := range chunk[:min(len(chunk), l.made-len(l.cfg.all))] {
+			l.cfg.all = append(l.cfg.all, &chunk[i])
+		}
+	}
 	return l.cfg, l.diags
 }
 
@@ -298,8 +309,8 @@ func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Cont
 // add records n in document order: nodes are made in the order Walk
 // visits them (a directive, then what its block and includes hold).
 func (l *loader) add(n *Node) {
-	n.seq = int32(len(l.cfg.all))
-	l.cfg.all = append(l.cfg.all, n)
+	n.seq = int32(l.made)
+	l.made++
 }
 
 // entriesFollowInclude reports whether the entry block of parent reads

@@ -239,6 +239,10 @@ func (f *File) parseLine(ev *evaluator, lineNo, off int, line []byte) {
 			f.addComment(lineNo, t.Pos.Offset+i, t.Value[i:])
 		}
 	}
+	if st, ok := plainLine(tokens); ok && usePlainLines {
+		f.addStatement(ev, st, lineNo, off, line)
+		return
+	}
 	pl, err := lexer.Upgrade(&sliceLexer{tokens: tokens})
 	if err != nil {
 		// sliceLexer never fails; keep the line rather than lose it.
@@ -255,23 +259,133 @@ func (f *File) parseLine(ev *evaluator, lineNo, off int, line []byte) {
 		if st.Empty != nil {
 			continue
 		}
-		if s, ok := ev.statement(st, lineNo); ok {
-			// Tokens may reach into the "\n" appended to the line, which
-			// the file may not have (last line): keep spans in the line.
-			lineEnd := off + len(line)
-			for _, sp := range []*Span{&s.Span, &s.NameSpan, &s.KeySpan, &s.ValueSpan} {
-				sp.Start, sp.End = min(sp.Start, lineEnd), min(sp.End, lineEnd)
-			}
-			for i := range s.Vars {
-				s.Vars[i].Span.End = min(s.Vars[i].Span.End, lineEnd)
-			}
-			s.RawValue = f.Text(s.ValueSpan)
-			f.Statements = append(f.Statements, s)
-		}
+		f.addStatement(ev, st, lineNo, off, line)
 	}
 	// A premature end (a byte no scanner rule accepts) is an "end of file"
 	// for the parser: fine between statements, an error inside one, which
 	// the parser has already reported above.
+}
+
+func (f *File) addStatement(ev *evaluator, st *iniStatement, lineNo, off int, line []byte) {
+	s, ok := ev.statement(st, lineNo)
+	if !ok {
+		return
+	}
+	// Tokens may reach into the "\n" appended to the line, which the file
+	// may not have (last line): keep spans in the line.
+	lineEnd := off + len(line)
+	for _, sp := range []*Span{&s.Span, &s.NameSpan, &s.KeySpan, &s.ValueSpan} {
+		sp.Start, sp.End = min(sp.Start, lineEnd), min(sp.End, lineEnd)
+	}
+	for i := range s.Vars {
+		s.Vars[i].Span.End = min(s.Vars[i].Span.End, lineEnd)
+	}
+	s.RawValue = f.Text(s.ValueSpan)
+	f.Statements = append(f.Statements, s)
+}
+
+// usePlainLines is switched off by the test that holds plainLine to the
+// grammar.
+var usePlainLines = true
+
+// plainLine builds the statement of the lines nearly every pool file is
+// made of, "[name]", "name = value" and "name =", without participle,
+// whose reflective parser costs a few microseconds and kilobytes per line:
+// most of the time of reading a host's pools. The tree is the one the
+// grammar gives (TestPlainLinesMatchGrammar, FuzzParse); any other line
+// goes to the grammar.
+func plainLine(toks []lexer.Token) (*iniStatement, bool) {
+	n := len(toks)
+	if n < 2 || toks[n-1].Type != tokEnd {
+		return nil, false
+	}
+	body := toks[:n-1]
+	var eol *lexer.Token
+	if last := len(body) - 1; body[last].Type == tokEOL {
+		eol, body = &body[last], body[:last]
+	}
+	if len(body) < 2 {
+		return nil, false
+	}
+	switch body[0].Type {
+	case tokSection:
+		// The closing bracket token holds the line end.
+		last := len(body) - 1
+		parts, ok := plainParts(body[1:last])
+		if !ok || body[last].Type != tokRBracket {
+			return nil, false
+		}
+		return &iniStatement{Section: &iniSection{Open: body[0], Parts: parts, Close: body[last]}}, true
+	case tokLabel:
+		if body[1].Type != tokAssign || eol == nil {
+			return nil, false
+		}
+		value, ok := plainValue(body[2:], eol)
+		if !ok {
+			return nil, false
+		}
+		return &iniStatement{Entry: &iniEntry{Name: body[0], Assign: &body[1], Value: value}}, true
+	case tokOffset:
+		k := 1
+		for k < len(body) && body[k].Type != tokRBracket {
+			k++
+		}
+		if k+1 >= len(body) || body[k+1].Type != tokAssign || eol == nil {
+			return nil, false
+		}
+		key, ok := plainParts(body[1:k])
+		if !ok {
+			return nil, false
+		}
+		value, ok := plainValue(body[k+2:], eol)
+		if !ok {
+			return nil, false
+		}
+		return &iniStatement{Array: &iniArray{Name: body[0], Key: key, Close: body[k], Assign: body[k+1], Value: value}}, true
+	}
+	return nil, false
+}
+
+// plainValue is a value of literal tokens only, a lone boolean or null, or
+// nothing (then the line end is the value, as the grammar has it).
+func plainValue(ts []lexer.Token, eol *lexer.Token) (*iniValue, bool) {
+	switch {
+	case len(ts) == 0:
+		return &iniValue{Empty: eol}, true
+	case len(ts) == 1 && (ts[0].Type == tokTrue || ts[0].Type == tokFalse || ts[0].Type == tokNull):
+		return &iniValue{Bool: &ts[0]}, true
+	}
+	parts, ok := plainParts(ts)
+	if !ok {
+		return nil, false
+	}
+	return &iniValue{Expr: &iniExpr{Left: &iniUnary{Str: parts}}}, true
+}
+
+// plainParts are literal tokens and double-quoted text as the grammar's
+// parts.
+func plainParts(ts []lexer.Token) ([]*iniPart, bool) {
+	var parts []*iniPart
+	for i := 0; i < len(ts); i++ {
+		switch ts[i].Type {
+		case tokConstant, tokRaw, tokNumber, tokString, tokWhitespace:
+			parts = append(parts, &iniPart{Lit: &ts[i]})
+		case tokQuote:
+			// A double-quoted string of text only.
+			q := &iniQuoted{Open: ts[i]}
+			for i++; i < len(ts) && ts[i].Type == tokQuoted; i++ {
+				q.Parts = append(q.Parts, &iniQuotedPart{Text: &ts[i]})
+			}
+			if i == len(ts) || ts[i].Type != tokQuote {
+				return nil, false
+			}
+			q.Close = ts[i]
+			parts = append(parts, &iniPart{Quoted: q})
+		default:
+			return nil, false
+		}
+	}
+	return parts, true
 }
 
 func (f *File) addComment(lineNo, start int, text string) {

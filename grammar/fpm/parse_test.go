@@ -2,8 +2,10 @@ package fpm
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -189,7 +191,30 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file := Parse("fuzz.conf", src, Options{LookupEnv: env(map[string]string{"X": "1"})})
 		checkSpans(t, file)
+		assertPlainLinesMatchGrammar(t, "fuzz", src)
 	})
+}
+
+// The fast path for plain lines gives the statements, values, spans and
+// errors the grammar gives.
+func TestPlainLinesMatchGrammar(t *testing.T) {
+	inputs := corpusSeeds()
+	inputs = append(inputs, []byte("[www]\n[]\n[a b]\nx =\ny = on\nz = off ; c\nw = null\nv = on x\nu = 1 2  3\nt = 'q' \"r\"\ns = ${X}\nr = a|b\n q=1\n[x] y = 2\np\n"))
+	for i, src := range inputs {
+		assertPlainLinesMatchGrammar(t, fmt.Sprint("input ", i), src)
+	}
+}
+
+func assertPlainLinesMatchGrammar(t *testing.T, name string, src []byte) {
+	t.Helper()
+	opts := Options{LookupEnv: env(map[string]string{"X": "1"})}
+	fast := Parse("t.conf", src, opts)
+	usePlainLines = false
+	slow := Parse("t.conf", src, opts)
+	usePlainLines = true
+	if !reflect.DeepEqual(fast.Statements, slow.Statements) || !reflect.DeepEqual(fast.Errors, slow.Errors) || !reflect.DeepEqual(fast.Comments, slow.Comments) {
+		t.Fatalf("%s: the plain-line path and the grammar disagree:\n%+v\n%+v", name, fast.Statements, slow.Statements)
+	}
 }
 
 // BenchmarkParsePool parses Debian's stock pool file (mostly comments) and

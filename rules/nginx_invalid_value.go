@@ -26,57 +26,54 @@ var NginxInvalidValue = Register(&Rule{
 				return
 			}
 			name, v := n.Name(), n.Dir.Args[0].Value
-			bad := func(i int, msg string) {
-				p.Report(diag.Diagnostic{Rule: "nginx-invalid-value", Severity: diag.Error, Message: msg + ": nginx refuses the configuration", Location: n.ArgSpan(i)})
-			}
 			var num int64
 			ok := true
 			switch spec.Kind {
 			case "flag":
 				if _, ok := nginxval.Flag(v); !ok {
-					bad(0, fmt.Sprintf("invalid value %q in %q directive, it must be \"on\" or \"off\"", v, name))
+					invalidValue(p, n, 0, fmt.Sprintf("invalid value %q in %q directive, it must be \"on\" or \"off\"", v, name))
 				}
 				return
 			case "num":
 				if num, ok = nginxval.Atoi(v); !ok {
-					bad(0, fmt.Sprintf("%q directive invalid number %q", name, v))
+					invalidValue(p, n, 0, fmt.Sprintf("%q directive invalid number %q", name, v))
 					return
 				}
 			case "size":
 				if num, ok = nginxval.Size(v); !ok {
-					bad(0, fmt.Sprintf("%q directive invalid value %q (a size is digits with an optional k or m suffix)", name, v))
+					invalidValue(p, n, 0, fmt.Sprintf("%q directive invalid value %q (a size is digits with an optional k or m suffix)", name, v))
 					return
 				}
 			case "off":
 				if num, ok = nginxval.Offset(v); !ok {
-					bad(0, fmt.Sprintf("%q directive invalid value %q (a size is digits with an optional k, m or g suffix)", name, v))
+					invalidValue(p, n, 0, fmt.Sprintf("%q directive invalid value %q (a size is digits with an optional k, m or g suffix)", name, v))
 					return
 				}
 			case "msec", "sec":
 				if num, ok = nginxval.Time(v, spec.Kind == "sec"); !ok {
-					bad(0, fmt.Sprintf("%q directive invalid value %q (a time is a number with units such as 30s, 5m, 1h 30m)", name, v))
+					invalidValue(p, n, 0, fmt.Sprintf("%q directive invalid value %q (a time is a number with units such as 30s, 5m, 1h 30m)", name, v))
 					return
 				}
 			case "bufs":
 				if len(n.Dir.Args) == 2 && !nginxval.Bufs(v, n.Dir.Args[1].Value) {
-					bad(0, fmt.Sprintf("%q directive invalid value %q %q (want a number of buffers and a size)", name, v, n.Dir.Args[1].Value))
+					invalidValue(p, n, 0, fmt.Sprintf("%q directive invalid value %q %q (want a number of buffers and a size)", name, v, n.Dir.Args[1].Value))
 				}
 				return
 			case "enum":
 				if !containsFold(spec.Values, v) {
-					bad(0, fmt.Sprintf("invalid value %q in %q directive (want one of %s)", v, name, strings.Join(spec.Values, ", ")))
+					invalidValue(p, n, 0, fmt.Sprintf("invalid value %q in %q directive (want one of %s)", v, name, strings.Join(spec.Values, ", ")))
 				}
 				return
 			case "bitmask":
 				for i, a := range n.Dir.Args {
 					if !containsFold(spec.Values, a.Value) {
-						bad(i, fmt.Sprintf("invalid value %q in %q directive (want some of %s)", a.Value, name, strings.Join(spec.Values, ", ")))
+						invalidValue(p, n, i, fmt.Sprintf("invalid value %q in %q directive (want some of %s)", a.Value, name, strings.Join(spec.Values, ", ")))
 					}
 				}
 				return
 			case "custom":
 				if check := customValueChecks[spec.Handler]; check != nil {
-					check(n, bad)
+					check(n, valueReporter{p, n})
 				}
 				return
 			default:
@@ -85,11 +82,11 @@ var NginxInvalidValue = Register(&Rule{
 			if spec.Min != nil && num < int64(*spec.Min) || spec.Max != nil && num > int64(*spec.Max) {
 				switch {
 				case spec.Max == nil:
-					bad(0, fmt.Sprintf("%q directive value must be equal to or greater than %d", name, *spec.Min))
+					invalidValue(p, n, 0, fmt.Sprintf("%q directive value must be equal to or greater than %d", name, *spec.Min))
 				case spec.Min == nil:
-					bad(0, fmt.Sprintf("%q directive value must be equal to or less than %d", name, *spec.Max))
+					invalidValue(p, n, 0, fmt.Sprintf("%q directive value must be equal to or less than %d", name, *spec.Max))
 				default:
-					bad(0, fmt.Sprintf("%q directive value must be between %d and %d", name, *spec.Min, *spec.Max))
+					invalidValue(p, n, 0, fmt.Sprintf("%q directive value must be between %d and %d", name, *spec.Min, *spec.Max))
 				}
 			}
 		})
@@ -107,3 +104,17 @@ func containsFold(list []string, s string) bool {
 	}
 	return false
 }
+
+// invalidValue reports argument i of n. It is not a closure in the rule:
+// one would be made for each of the tens of thousands of directives checked.
+func invalidValue(p *lint.Pass, n *nginxconf.Node, i int, msg string) {
+	p.Report(diag.Diagnostic{Rule: "nginx-invalid-value", Severity: diag.Error, Message: msg + ": nginx refuses the configuration", Location: n.ArgSpan(i)})
+}
+
+// valueReporter reports a custom check's findings on n's arguments.
+type valueReporter struct {
+	p *lint.Pass
+	n *nginxconf.Node
+}
+
+func (r valueReporter) bad(i int, msg string) { invalidValue(r.p, r.n, i, msg) }

@@ -181,8 +181,9 @@ var upstreamRefNames = []string{"upstream", "proxy_pass", "fastcgi_pass", "uwsgi
 // them.
 func upstreamRefs(p *lint.Pass, cfg *nginxconf.Config) []upstreamRef {
 	blocks := map[string]*nginxconf.Node{}
-	var refs []upstreamRef
-	for _, n := range cfg.Named(upstreamRefNames...) {
+	candidates := cfg.Named(upstreamRefNames...)
+	refs := make([]upstreamRef, 0, len(candidates))
+	for _, n := range candidates {
 		if n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries {
 			continue
 		}

@@ -218,7 +218,7 @@ func (n *Node) Block() []*Node {
 }
 
 func (n *Node) splice() []*Node {
-	var out []*Node
+	out := make([]*Node, 0, spliceLen(n.Children()))
 	var add func([]*Node)
 	add = func(ns []*Node) {
 		for _, c := range ns {
@@ -231,6 +231,19 @@ func (n *Node) splice() []*Node {
 	}
 	add(n.Children())
 	return out
+}
+
+// spliceLen is the length of splice's answer.
+func spliceLen(ns []*Node) int {
+	k := 0
+	for _, c := range ns {
+		if c.IsInclude() {
+			k += spliceLen(c.Children())
+			continue
+		}
+		k++
+	}
+	return k
 }
 
 // Enclosing returns the nearest ancestor that is a block directive (not an

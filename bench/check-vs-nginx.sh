@@ -13,10 +13,12 @@ go build -o "$work/fcgilint" ./cmd/fcgilint
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-measure() { # prints "seconds maxrss_kib" per run
+measure() { # prints "seconds maxrss_kib" per run, the time to the millisecond
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1 || true
-    tail -n 1 "$work/t"
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$work/t" "$@" >/dev/null 2>&1 || true
+    end=$(date +%s%N)
+    echo "$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }') $(tail -n 1 "$work/t")"
   done
 }
 

@@ -1,6 +1,8 @@
 package fpm
 
 import (
+	"sync"
+
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -96,6 +98,8 @@ type iniQuotedPart struct {
 	Text *lexer.Token `parser:"| @Quoted"`
 }
 
-var statementParser = participle.MustBuild[iniStatement](
-	participle.Lexer(definition{}),
-)
+// statementParser is built on first use: the lines most files are made of
+// never need it (plainLine).
+var statementParser = sync.OnceValue(func() *participle.Parser[iniStatement] {
+	return participle.MustBuild[iniStatement](participle.Lexer(definition{}))
+})

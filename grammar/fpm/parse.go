@@ -251,7 +251,7 @@ func (f *File) parseLine(ev *evaluator, lineNo, off int, line []byte) {
 	}
 	for !pl.Peek().EOF() {
 		start := pl.Peek().Pos.Offset
-		st, err := statementParser.ParseFromLexer(pl, participle.AllowTrailing(true))
+		st, err := statementParser().ParseFromLexer(pl, participle.AllowTrailing(true))
 		if err != nil {
 			f.Errors = append(f.Errors, syntaxError(err, lineNo, start, off+len(line)))
 			return

@@ -2,6 +2,7 @@ package nginx
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -79,7 +80,11 @@ type gStray struct {
 	Block *gBlock `parser:"| @@"`
 }
 
-var parser = participle.MustBuild[gFile](participle.Lexer(Lexer))
+// parser is built on first use: only the tests that hold the descent
+// parser to the grammar parse with it.
+var parser = sync.OnceValue(func() *participle.Parser[gFile] {
+	return participle.MustBuild[gFile](participle.Lexer(Lexer))
+})
 
 // parseGrammar parses with participle from the grammar above and returns
 // the statements as Parse's tree holds them.
@@ -107,7 +112,7 @@ func parseSafely(peek *lexer.PeekingLexer) (g *gFile, err error) {
 			g, err = nil, fmt.Errorf("%v", r)
 		}
 	}()
-	return parser.ParseFromLexer(peek)
+	return parser().ParseFromLexer(peek)
 }
 
 func (s *gStmt) tree() *Stmt {

@@ -2,12 +2,23 @@ package nginx
 
 import (
 	"sort"
+	"unsafe"
 )
 
 // Parse parses one file. It never fails: syntax errors are in File.Errors,
 // and the tree holds everything that could be read around them.
 func Parse(path string, src []byte) *File {
-	text := string(src)
+	return ParseString(path, string(src))
+}
+
+// ParseOwned is Parse for a buffer nothing else holds or will modify (a
+// file just read): the tree keeps it as its text instead of a copy.
+func ParseOwned(path string, src []byte) *File {
+	return ParseString(path, unsafe.String(unsafe.SliceData(src), len(src)))
+}
+
+// ParseString is Parse of text.
+func ParseString(path, text string) *File {
 	f := &File{Path: path, Src: text}
 	sc := newScanner(text)
 	f.Items = parseDescent(sc)

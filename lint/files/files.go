@@ -116,6 +116,15 @@ func (f *FS) ReadFile(p string) ([]byte, error) {
 	return buf[:n], err
 }
 
+// ReadFresh is ReadFile into a buffer the caller owns: an overlay is
+// copied, since its buffer stays the overlay's.
+func (f *FS) ReadFresh(p string) ([]byte, error) {
+	if b, ok := f.overlaid(p); ok {
+		return append([]byte(nil), b...), nil
+	}
+	return f.ReadFile(p)
+}
+
 // Stat describes a file; overlays count as regular files.
 func (f *FS) Stat(p string) (fs.FileInfo, error) {
 	if b, ok := f.overlaid(p); ok {

@@ -30,6 +30,15 @@ func NewParseCache() *ParseCache {
 // Parse returns the parsed file, from the cache when path has the same
 // content as last time.
 func (c *ParseCache) Parse(path string, src []byte) *ast.File {
+	return c.parse(path, src, ast.Parse)
+}
+
+// ParseOwned is Parse of a buffer the cache may keep (see ast.ParseOwned).
+func (c *ParseCache) ParseOwned(path string, src []byte) *ast.File {
+	return c.parse(path, src, ast.ParseOwned)
+}
+
+func (c *ParseCache) parse(path string, src []byte, parse func(string, []byte) *ast.File) *ast.File {
 	sum := maphash.Bytes(c.seed, src)
 	c.mu.Lock()
 	e, ok := c.files[path]
@@ -37,7 +46,7 @@ func (c *ParseCache) Parse(path string, src []byte) *ast.File {
 	if ok && e.sum == sum && e.size == len(src) {
 		return e.file
 	}
-	f := ast.Parse(path, src)
+	f := parse(path, src)
 	c.mu.Lock()
 	c.files[path] = cached{sum: sum, size: len(src), file: f}
 	c.mu.Unlock()

@@ -191,13 +191,13 @@ func (l *loader) prefetch(paths []string) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				src, err := l.opts.FS.ReadFile(todo[i])
+				src, err := l.opts.FS.ReadFresh(todo[i])
 				r := result{src: src, err: err}
 				if err == nil {
 					if l.opts.Cache != nil {
-						r.f = l.opts.Cache.Parse(todo[i], src)
+						r.f = l.opts.Cache.ParseOwned(todo[i], src)
 					} else {
-						r.f = ast.Parse(todo[i], src)
+						r.f = ast.ParseOwned(todo[i], src)
 					}
 				}
 				results[i] = r
@@ -221,15 +221,15 @@ func (l *loader) read(path string) (*ast.File, error) {
 	if f, ok := l.cfg.Files[path]; ok {
 		return f, nil
 	}
-	src, err := l.opts.FS.ReadFile(path)
+	src, err := l.opts.FS.ReadFresh(path)
 	if err != nil {
 		return nil, err
 	}
 	var f *ast.File
 	if l.opts.Cache != nil {
-		f = l.opts.Cache.Parse(path, src)
+		f = l.opts.Cache.ParseOwned(path, src)
 	} else {
-		f = ast.Parse(path, src)
+		f = ast.ParseOwned(path, src)
 	}
 	l.register(path, f)
 	return f, nil

@@ -36,7 +36,7 @@ func (c *Config) Prepare(version string) {
 	nodes := c.Nodes()
 	for _, n := range nodes {
 		if stale || !n.specDone {
-			k := place{n.shared.extra, n.name, n.Ctx}
+			k := place{n.shared.extra, n.Dir.Name.Value, n.Ctx}
 			a, ok := specs[k]
 			if !ok {
 				a.d, a.st = n.lookup(version)
@@ -59,11 +59,11 @@ func (c *Config) Prepare(version string) {
 		if n.Dir == nil {
 			continue
 		}
-		if n.name != runName {
+		if n.Dir.Name.Value != runName {
 			if run > 0 {
 				counts[runName] += run
 			}
-			run, runName = 0, n.name
+			run, runName = 0, n.Dir.Name.Value
 		}
 		run++
 		total++
@@ -82,16 +82,16 @@ func (c *Config) Prepare(version string) {
 		if n.Dir == nil {
 			continue
 		}
-		if len(cur) == 0 || cur[0].name != n.name {
+		if len(cur) == 0 || cur[0].Dir.Name.Value != n.Dir.Name.Value {
 			if len(cur) > 0 {
-				byName[cur[0].name] = cur
+				byName[cur[0].Dir.Name.Value] = cur
 			}
-			cur = byName[n.name]
+			cur = byName[n.Dir.Name.Value]
 		}
 		cur = append(cur, n)
 	}
 	if len(cur) > 0 {
-		byName[cur[0].name] = cur
+		byName[cur[0].Dir.Name.Value] = cur
 	}
 	c.index = &index{byName: byName}
 }
@@ -134,7 +134,7 @@ func (c *Config) Named(names ...string) []*Node {
 		var out []*Node
 		for _, n := range c.Nodes() {
 			for _, name := range names {
-				if n.Dir != nil && n.name == name {
+				if n.Dir != nil && n.Dir.Name.Value == name {
 					out = append(out, n)
 					break
 				}

@@ -258,7 +258,7 @@ func (l *loader) stmts(f *ast.File, list []*ast.Stmt, parent *Node, ctx Context)
 			// is still read so that its own problems show.
 			blk := l.newNode()
 			blk.Dir = &ast.Directive{Pos: s.Stray.Pos, Name: &ast.Word{Pos: s.Stray.Pos, Raw: "{", Value: "{"}, Block: s.Stray.Block}
-			blk.name, blk.File, blk.Ctx, blk.Parent = "{", f, ctx, parent
+			blk.File, blk.Ctx, blk.Parent = f, ctx, parent
 			l.add(blk)
 			l.block(blk, f, s.Stray.Block.Stmts, ctx)
 			l.pending = append(l.pending, blk)
@@ -276,7 +276,7 @@ func (l *loader) block(n *Node, f *ast.File, list []*ast.Stmt, ctx Context) {
 
 func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Context) *Node {
 	n := l.newNode()
-	n.Dir, n.name, n.File, n.Ctx, n.Parent = d, d.Name.Value, f, ctx, parent
+	n.Dir, n.File, n.Ctx, n.Parent = d, f, ctx, parent
 	l.add(n)
 	l.nodes++
 	if l.nodes == MaxNodes {

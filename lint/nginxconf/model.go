@@ -69,10 +69,6 @@ type Node struct {
 	// rule asks (a Pass targets one nginx version: shared.version).
 	specEntry *nginxdb.Directive
 	shared    *shared
-	// name is Dir.Name.Value, kept on the node: every rule compares names
-	// of most nodes, and reaching the word through Dir costs two more
-	// pointers to follow.
-	name string
 	// seq is the node's place in document order (Config.Nodes).
 	seq int32
 	// Ctx is the context the directive stands in.
@@ -123,12 +119,7 @@ func (n *Node) Included() []*ast.File {
 }
 
 // Name is the directive name as nginx sees it.
-func (n *Node) Name() string {
-	if n.Dir == nil {
-		return n.Dir.Name.Value // the top level has no name: fail as before
-	}
-	return n.name
-}
+func (n *Node) Name() string { return n.Dir.Name.Value }
 
 // Args are the argument values.
 func (n *Node) Args() []string {
@@ -149,7 +140,7 @@ func (n *Node) Arg(i int) string { return n.Dir.Args[i].Value }
 // IsInclude reports whether n is an include directive (whose children are
 // the included files' statements).
 func (n *Node) IsInclude() bool {
-	return n.name == "include" && n.Dir != nil && n.Ctx != CtxRaw
+	return n.Dir != nil && n.Dir.Name.Value == "include" && n.Ctx != CtxRaw
 }
 
 // Location is the range of the whole directive header (name to terminator).

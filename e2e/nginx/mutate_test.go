@@ -136,11 +136,11 @@ func (m *mutator) addBrace() (string, string) {
 }
 
 func (m *mutator) misspell() (string, string) {
-	s, ok := m.pick(func(s site) bool { return !s.entry && !s.d.Name.Quoted() && len(s.d.Name.Raw) >= 3 })
+	s, ok := m.pick(func(s site) bool { return !s.entry && !s.d.Name.Quoted() && len(s.d.Name.Raw(m.src)) >= 3 })
 	if !ok {
 		return "", ""
 	}
-	name := s.d.Name.Raw
+	name := s.d.Name.Raw(m.src)
 	var out string
 	for out == "" || out == name {
 		i := m.rng.IntN(len(name))
@@ -171,7 +171,7 @@ func (m *mutator) wrongContext() (string, string) {
 	if !ok {
 		return "", ""
 	}
-	start, end := s.d.Pos, s.d.End()
+	start, end := s.d.Start(), s.d.End()
 	var targets []*ast.Block
 	for _, b := range m.blocks {
 		if b != s.parent && (b.Pos < start || b.Pos >= end) {
@@ -213,7 +213,7 @@ func (m *mutator) argCount() (string, string) {
 	}
 	after, extra := d.Name.End(), "on"
 	if n := len(d.Args); n > 0 {
-		after, extra = d.Args[n-1].End(), d.Args[n-1].Raw
+		after, extra = d.Args[n-1].End(), d.Args[n-1].Raw(m.src)
 	}
 	return m.edit(after, after, " "+extra), fmt.Sprintf("add the argument %q to %q at %s", extra, d.Name.Value, m.pos(after))
 }
@@ -223,8 +223,12 @@ func (m *mutator) argCount() (string, string) {
 func (m *mutator) breakQuote() (string, string) {
 	var quoted, plain []*ast.Word
 	for _, s := range m.sites {
-		for _, w := range append([]*ast.Word{s.d.Name}, s.d.Args...) {
-			if w.Quoted() && len(w.Raw) >= 2 {
+		words := []*ast.Word{&s.d.Name}
+		for i := range s.d.Args {
+			words = append(words, &s.d.Args[i])
+		}
+		for _, w := range words {
+			if w.Quoted() && len(w.Raw(m.src)) >= 2 {
 				quoted = append(quoted, w)
 			} else if !w.Quoted() {
 				plain = append(plain, w)
@@ -235,10 +239,10 @@ func (m *mutator) breakQuote() (string, string) {
 		w := quoted[m.rng.IntN(len(quoted))]
 		if m.rng.IntN(2) == 0 {
 			off := w.End() - 1
-			return m.edit(off, off+1, ""), fmt.Sprintf("drop the closing quote of %s at %s", w.Raw, m.pos(off))
+			return m.edit(off, off+1, ""), fmt.Sprintf("drop the closing quote of %s at %s", w.Raw(m.src), m.pos(off))
 		}
 		off := w.Pos
-		return m.edit(off, off+1, ""), fmt.Sprintf("drop the opening quote of %s at %s", w.Raw, m.pos(off))
+		return m.edit(off, off+1, ""), fmt.Sprintf("drop the opening quote of %s at %s", w.Raw(m.src), m.pos(off))
 	}
 	if len(plain) == 0 {
 		return "", ""
@@ -249,7 +253,7 @@ func (m *mutator) breakQuote() (string, string) {
 		q = `'`
 	}
 	off := w.Pos
-	return m.edit(off, off, q), fmt.Sprintf("open a %s quote before %s at %s", q, w.Raw, m.pos(off))
+	return m.edit(off, off, q), fmt.Sprintf("open a %s quote before %s at %s", q, w.Raw(m.src), m.pos(off))
 }
 
 // deriveMutants applies every operator to every configuration, a few times

@@ -20,10 +20,12 @@ import (
 
 // File is one parsed configuration file.
 type File struct {
-	Path   string
-	Src    string
-	Items  []*Stmt
-	Errors []SyntaxError
+	Path  string
+	Src   string
+	Items []*Stmt
+	// InnerComments are the comments written between a directive's words.
+	InnerComments []*Comment
+	Errors        []SyntaxError
 
 	linesOnce sync.Once
 	lines     *diag.LineIndex
@@ -65,27 +67,44 @@ type Comment struct {
 // Word is one token: a directive name or an argument.
 type Word struct {
 	Pos int // byte offset of the token's first byte
-	// Raw is the token as written, quotes and backslashes included.
-	Raw string
 	// Value is the token as nginx keeps it (quotes removed, escapes applied).
 	Value string
+	// size is the length of the token as written, quotes and backslashes
+	// included; quoted is whether it was written in quotes.
+	size   int32
+	quoted bool
 }
 
 // End is the byte offset just after the word.
-func (w *Word) End() int { return w.Pos + len(w.Raw) }
+func (w *Word) End() int { return w.Pos + int(w.size) }
 
 // Quoted reports whether the token was written in quotes.
-func (w *Word) Quoted() bool { return len(w.Raw) > 0 && (w.Raw[0] == '"' || w.Raw[0] == '\'') }
+func (w *Word) Quoted() bool { return w.quoted }
 
-// Directive is `name args... ;` or `name args... { ... }`.
-type Directive struct {
-	Pos      int // byte offset of the name
-	Name     *Word
-	Args     []*Word
-	Comments []*Comment
-	Semi     *Semi
-	Block    *Block
+// Raw is the token as written in src (its file's text), quotes and
+// backslashes included.
+func (w *Word) Raw(src string) string { return src[w.Pos:w.End()] }
+
+// newWord is the word of token text raw at offset pos.
+func newWord(pos int, raw string) Word {
+	return Word{Pos: pos, Value: Unquote(raw), size: int32(len(raw)), quoted: len(raw) > 0 && (raw[0] == '"' || raw[0] == '\'')}
 }
+
+// NewWord is a word written as raw at offset pos, for trees made outside
+// the parser.
+func NewWord(pos int, raw string) Word { return newWord(pos, raw) }
+
+// Directive is `name args... ;` or `name args... { ... }`. Comments between
+// its words are in File.InnerComments.
+type Directive struct {
+	Name  Word
+	Args  []Word
+	Semi  *Semi
+	Block *Block
+}
+
+// Start is the byte offset of the directive (of its name).
+func (d *Directive) Start() int { return d.Name.Pos }
 
 // Terminated reports whether the directive ends with ';' or a block.
 func (d *Directive) Terminated() bool { return d.Semi != nil || d.Block != nil }
@@ -186,7 +205,7 @@ func (s *Stmt) Start() int {
 	case s.Comment != nil:
 		return s.Comment.Pos
 	case s.Directive != nil:
-		return s.Directive.Pos
+		return s.Directive.Name.Pos
 	}
 	return s.Stray.Pos
 }

@@ -21,20 +21,21 @@ type descent struct {
 	stmtPtrs []*Stmt
 	dirs     []Directive
 	words    []Word
-	wordPtrs []*Word
 	comments []Comment
-	semis    []Semi
-	blocks   []Block
-	closes   []Close
+	// inner are the comments between a directive's words.
+	inner  []*Comment
+	semis  []Semi
+	blocks []Block
+	closes []Close
 	// scratch holds the statements of the blocks being read, innermost
 	// last, until each block's list is complete and copied out.
 	scratch []*Stmt
-	args    []*Word
+	args    []Word
 }
 
 var tokenBuffers = sync.Pool{New: func() any { return new([]token) }}
 
-func parseDescent(sc *scanner) []*Stmt {
+func parseDescent(sc *scanner) (items []*Stmt, inner []*Comment) {
 	buf := tokenBuffers.Get().(*[]token)
 	toks := (*buf)[:0]
 	var nWord, nDir, nComment, nSemi, nLBrace, nRBrace int
@@ -71,8 +72,7 @@ func parseDescent(sc *scanner) []*Stmt {
 		stmts:    make([]Stmt, nDir+nComment),
 		stmtPtrs: make([]*Stmt, nDir+nComment),
 		dirs:     make([]Directive, nDir),
-		words:    make([]Word, nWord),
-		wordPtrs: make([]*Word, nWord-nDir),
+		words:    make([]Word, nWord-nDir),
 		comments: make([]Comment, nComment),
 		semis:    make([]Semi, nSemi),
 		blocks:   make([]Block, nLBrace),
@@ -92,7 +92,7 @@ func parseDescent(sc *scanner) []*Stmt {
 	clear(toks)
 	*buf = toks[:0]
 	tokenBuffers.Put(buf)
-	return out
+	return out, p.inner
 }
 
 func (t token) eof() bool { return t.typ == lexer.EOF }
@@ -141,9 +141,8 @@ func (p *descent) list(base int) []*Stmt {
 	return out
 }
 
-func (p *descent) word() *Word {
-	w := take(&p.words)
-	w.Pos, w.Raw, w.Value = p.tok.pos, p.tok.val, Unquote(p.tok.val)
+func (p *descent) word() Word {
+	w := newWord(p.tok.pos, p.tok.val)
 	p.next()
 	return w
 }
@@ -186,25 +185,23 @@ func (p *descent) semi() *Semi {
 
 func (p *descent) directive() *Directive {
 	d := take(&p.dirs)
-	d.Pos = p.tok.pos
 	d.Name = p.word()
 	base := len(p.args)
 	for p.tok.typ == TokenWord || p.tok.typ == TokenComment {
 		if p.tok.typ == TokenComment {
-			d.Comments = append(d.Comments, p.comment())
+			p.inner = append(p.inner, p.comment())
 			continue
 		}
 		p.args = append(p.args, p.word())
 	}
 	if n := len(p.args) - base; n > 0 {
-		if len(p.wordPtrs) >= n {
-			d.Args = p.wordPtrs[:n:n]
-			p.wordPtrs = p.wordPtrs[n:]
+		if len(p.words) >= n {
+			d.Args = p.words[:n:n]
+			p.words = p.words[n:]
 		} else {
-			d.Args = make([]*Word, n)
+			d.Args = make([]Word, n)
 		}
 		copy(d.Args, p.args[base:])
-		clear(p.args[base:])
 		p.args = p.args[:base]
 	}
 	switch p.tok.typ {

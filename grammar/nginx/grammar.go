@@ -88,10 +88,10 @@ var parser = sync.OnceValue(func() *participle.Parser[gFile] {
 
 // parseGrammar parses with participle from the grammar above and returns
 // the statements as Parse's tree holds them.
-func parseGrammar(path, text string) (items []*Stmt, err error) {
+func parseGrammar(path, text string) (items []*Stmt, inner []*Comment, err error) {
 	peek, err := lexer.Upgrade(newTokenLexer(path, text))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	g, err := parseSafely(peek)
 	if g != nil {
@@ -100,10 +100,10 @@ func parseGrammar(path, text string) (items []*Stmt, err error) {
 				items = append(items, &Stmt{Stray: &Stray{Pos: it.Close.Pos.Offset, Close: &Close{Pos: it.Close.Pos.Offset}}})
 				continue
 			}
-			items = append(items, it.Stmt.tree())
+			items = append(items, it.Stmt.tree(&inner))
 		}
 	}
-	return items, err
+	return items, inner, err
 }
 
 func parseSafely(peek *lexer.PeekingLexer) (g *gFile, err error) {
@@ -115,24 +115,24 @@ func parseSafely(peek *lexer.PeekingLexer) (g *gFile, err error) {
 	return parser().ParseFromLexer(peek)
 }
 
-func (s *gStmt) tree() *Stmt {
+func (s *gStmt) tree(inner *[]*Comment) *Stmt {
 	switch {
 	case s.Comment != nil:
 		return &Stmt{Comment: s.Comment.tree()}
 	case s.Directive != nil:
 		g := s.Directive
-		d := &Directive{Pos: g.Pos.Offset, Name: g.Name.tree()}
+		d := &Directive{Name: g.Name.tree()}
 		for _, a := range g.Args {
 			d.Args = append(d.Args, a.tree())
 		}
 		for _, c := range g.Comments {
-			d.Comments = append(d.Comments, c.tree())
+			*inner = append(*inner, c.tree())
 		}
 		if g.Semi != nil {
 			d.Semi = &Semi{Pos: g.Semi.Pos.Offset}
 		}
 		if g.Block != nil {
-			d.Block = g.Block.tree()
+			d.Block = g.Block.tree(inner)
 		}
 		return &Stmt{Directive: d}
 	}
@@ -140,22 +140,22 @@ func (s *gStmt) tree() *Stmt {
 	if s.Stray.Semi != nil {
 		st.Semi = &Semi{Pos: s.Stray.Semi.Pos.Offset}
 	} else {
-		st.Block = s.Stray.Block.tree()
+		st.Block = s.Stray.Block.tree(inner)
 	}
 	return &Stmt{Stray: st}
 }
 
 func (c *gComment) tree() *Comment { return &Comment{Pos: c.Pos.Offset, Text: c.Text} }
 
-func (w *gWord) tree() *Word { return &Word{Pos: w.Pos.Offset, Raw: w.Raw, Value: Unquote(w.Raw)} }
+func (w *gWord) tree() Word { return newWord(w.Pos.Offset, w.Raw) }
 
-func (g *gBlock) tree() *Block {
+func (g *gBlock) tree(inner *[]*Comment) *Block {
 	b := &Block{Pos: g.Pos.Offset}
 	if g.Raw != nil {
 		b.Raw = &RawBody{Pos: g.Raw.Pos.Offset, Text: g.Raw.Text}
 	}
 	for _, s := range g.Stmts {
-		b.Stmts = append(b.Stmts, s.tree())
+		b.Stmts = append(b.Stmts, s.tree(inner))
 	}
 	if g.Close != nil {
 		b.Close = &Close{Pos: g.Close.Pos.Offset}

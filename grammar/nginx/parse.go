@@ -1,6 +1,7 @@
 package nginx
 
 import (
+	"math"
 	"sort"
 	"unsafe"
 )
@@ -20,8 +21,13 @@ func ParseOwned(path string, src []byte) *File {
 // ParseString is Parse of text.
 func ParseString(path, text string) *File {
 	f := &File{Path: path, Src: text}
+	if len(text) > math.MaxInt32 {
+		// Words keep their lengths in 32 bits; no configuration is this big.
+		f.Errors = []SyntaxError{{Line: 1, Message: "file larger than 2 GiB, not read"}}
+		return f
+	}
 	sc := newScanner(text)
-	f.Items = parseDescent(sc)
+	f.Items, f.InnerComments = parseDescent(sc)
 	for _, le := range sc.errors {
 		f.Errors = append(f.Errors, SyntaxError{Start: le.Start, End: le.End, Line: f.lineOf(le.Start), Message: le.Message})
 	}

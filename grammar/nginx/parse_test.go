@@ -112,7 +112,7 @@ func TestPositions(t *testing.T) {
 	src := "http {\n  server_name  \"ex ample\";\n}\n"
 	f := Parse("t.conf", []byte(src))
 	d := f.Items[0].Directive.Block.Stmts[0].Directive
-	name, arg := f.Lines().Pos(d.Pos), f.Lines().Pos(d.Args[0].Pos)
+	name, arg := f.Lines().Pos(d.Start()), f.Lines().Pos(d.Args[0].Pos)
 	if name.Line != 2 || name.Column != 3 || arg.Column != 16 || d.Args[0].End() != strings.Index(src, `";`)+1 {
 		t.Fatalf("positions: %+v %+v end %d", name, arg, d.Args[0].End())
 	}
@@ -151,12 +151,12 @@ func TestDescentMatchesGrammar(t *testing.T) {
 }
 
 func assertSameTree(t testing.TB, name string, src []byte) {
-	want, err := parseGrammar(name, string(src))
+	want, wantInner, err := parseGrammar(name, string(src))
 	if err != nil {
 		t.Fatalf("%s: the grammar rejected input, but it must accept every token sequence: %v", name, err)
 	}
-	got := parseDescent(newScanner(string(src)))
-	if !reflect.DeepEqual(got, want) {
+	got, gotInner := parseDescent(newScanner(string(src)))
+	if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotInner, wantInner) {
 		t.Fatalf("%s: recursive descent and participle grammar disagree", name)
 	}
 }

@@ -257,7 +257,7 @@ func (l *loader) stmts(f *ast.File, list []*ast.Stmt, parent *Node, ctx Context)
 			// `{ ... }` without a name: already a syntax error; its content
 			// is still read so that its own problems show.
 			blk := l.newNode()
-			blk.Dir = &ast.Directive{Pos: s.Stray.Pos, Name: &ast.Word{Pos: s.Stray.Pos, Raw: "{", Value: "{"}, Block: s.Stray.Block}
+			blk.Dir = &ast.Directive{Name: ast.NewWord(s.Stray.Pos, "{"), Block: s.Stray.Block}
 			blk.File, blk.Ctx, blk.Parent = f, ctx, parent
 			l.add(blk)
 			l.block(blk, f, s.Stray.Block.Stmts, ctx)

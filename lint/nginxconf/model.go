@@ -144,7 +144,7 @@ func (n *Node) IsInclude() bool {
 }
 
 // Location is the range of the whole directive header (name to terminator).
-func (n *Node) Location() diag.Location { return RangeOf(n.File, n.Dir.Pos, n.Dir.HeaderEnd()) }
+func (n *Node) Location() diag.Location { return RangeOf(n.File, n.Dir.Start(), n.Dir.HeaderEnd()) }
 
 // NameLocation is the range of the directive name.
 func (n *Node) NameLocation() diag.Location {
@@ -167,7 +167,7 @@ func (n *Node) ArgLocation(i int) diag.Location {
 
 // Extent is the range of the whole directive, its block included: what an
 // outline or a fold covers.
-func (n *Node) Extent() diag.Location { return RangeOf(n.File, n.Dir.Pos, n.Dir.End()) }
+func (n *Node) Extent() diag.Location { return RangeOf(n.File, n.Dir.Start(), n.Dir.End()) }
 
 // BodyLocation is the inside of the directive's block, from just after "{"
 // to the "}"; a block never closed runs to the end of its file, since nginx

@@ -170,7 +170,7 @@ func Collect(pass *lint.Pass) map[string][]*Suppression {
 
 // NginxComments returns every '#' comment of f, in file order.
 func NginxComments(f *ast.File) []*ast.Comment {
-	var out []*ast.Comment
+	out := append([]*ast.Comment(nil), f.InnerComments...)
 	var stmts func([]*ast.Stmt)
 	block := func(b *ast.Block) {
 		if b != nil && b.Raw == nil {
@@ -183,7 +183,6 @@ func NginxComments(f *ast.File) []*ast.Comment {
 			case s.Comment != nil:
 				out = append(out, s.Comment)
 			case s.Directive != nil:
-				out = append(out, s.Directive.Comments...)
 				block(s.Directive.Block)
 			case s.Stray != nil:
 				block(s.Stray.Block)

@@ -260,7 +260,7 @@ func ownNodes(nodes []*nginxconf.Node, path string) []*nginxconf.Node {
 }
 
 func sameFile(n *nginxconf.Node, path string) bool {
-	return n != nil && n.Dir != nil && n.Dir.Name != nil && n.File != nil && n.File.Path == path
+	return n != nil && n.Dir != nil && n.File != nil && n.File.Path == path
 }
 
 // innerContext is the context of the statements of n's block.

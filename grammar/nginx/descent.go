@@ -147,11 +147,17 @@ func (p *descent) word() Word {
 	return w
 }
 
-func (p *descent) close() *Close {
-	c := take(&p.closes)
-	c.Pos = p.tok.pos
+func (p *descent) close() *Close { return punctuation(p, &p.closes) }
+
+func (p *descent) semi() *Semi { return punctuation(p, &p.semis) }
+
+// punctuation reads the current token, a ';' or '}', into the next
+// element of slab.
+func punctuation[T Semi | Close](p *descent, slab *[]T) *T {
+	v := take(slab)
+	*v = T{Pos: p.tok.pos}
 	p.next()
-	return c
+	return v
 }
 
 // statement parses one statement; the current token is not '}' nor EOF.
@@ -174,13 +180,6 @@ func (p *descent) comment() *Comment {
 	c.Pos, c.Text = p.tok.pos, p.tok.val
 	p.next()
 	return c
-}
-
-func (p *descent) semi() *Semi {
-	s := take(&p.semis)
-	s.Pos = p.tok.pos
-	p.next()
-	return s
 }
 
 func (p *descent) directive() *Directive {

@@ -3,6 +3,7 @@ package nginxconf
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/fcgilint/fcgilint/lint/files"
@@ -31,6 +32,23 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("diagnostic without a line: %v", d)
 			}
 		}
-		cfg.Root.Walk(func(n *Node) bool { n.Spec(""); return true })
+		// Nodes lists the tree in Walk's order, and every block's kept
+		// body is its children with includes spliced in.
+		nodes := cfg.Nodes()
+		i := 0
+		cfg.Root.Walk(func(n *Node) bool {
+			if i >= len(nodes) || nodes[i] != n || int(n.seq) != i {
+				t.Fatalf("Nodes()[%d] is not the node Walk visits there", i)
+			}
+			i++
+			if got, want := n.Block(), n.splice(); !slices.Equal(got, want) {
+				t.Fatalf("Block of %q: %d nodes, splice gives %d", n.Name(), len(got), len(want))
+			}
+			n.Spec("")
+			return true
+		})
+		if i != len(nodes) {
+			t.Fatalf("Nodes has %d nodes, Walk visits %d", len(nodes), i)
+		}
 	})
 }

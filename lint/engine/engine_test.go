@@ -3,10 +3,12 @@ package engine_test
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/fcgilint/fcgilint/internal/gentree"
+	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/discover"
 	"github.com/fcgilint/fcgilint/lint/engine"
 	"github.com/fcgilint/fcgilint/lint/files"
@@ -60,12 +62,20 @@ func BenchmarkCheckTree(b *testing.B) {
 		b.Fatal("the generated tree has no configuration")
 	}
 	b.ResetTimer()
+	var pass *lint.Pass
 	for i := 0; i < b.N; i++ {
-		pass := engine.Check(found, engine.Options{FS: fsys})
+		pass = engine.Check(found, engine.Options{FS: fsys})
 		if ds := pass.Diagnostics(); len(ds) != 0 {
 			b.Fatalf("the generated tree is correct, got %d findings, the first: %v", len(ds), ds[0])
 		}
 	}
+	b.StopTimer()
+	// The model's size, which the peak RSS of a check follows.
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "live-MiB")
+	runtime.KeepAlive(pass)
 }
 
 // Checking a machine's nginx files alone still judges them against the

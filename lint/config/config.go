@@ -158,7 +158,7 @@ func Load(path string) (*Config, error) {
 	if st.Size() > maxFileSize {
 		return nil, &Error{File: path, Msg: "too large for a configuration file (over 1 MiB)"}
 	}
-	data, err := os.ReadFile(abs)
+	data, err := files.ReadLimited(abs, maxFileSize)
 	if err != nil {
 		return nil, &Error{File: path, Msg: describe(err)}
 	}

@@ -7,7 +7,6 @@ package discover
 
 import (
 	"bytes"
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -130,24 +129,31 @@ func Paths(paths []string) ([]File, error) {
 				if path != p && (skipDirs[d.Name()] || strings.HasPrefix(d.Name(), ".")) {
 					return filepath.SkipDir
 				}
+				// /proc, /sys and their kind hold no configuration, and
+				// reading them never ends (a walk of / goes through them).
+				if files.Pseudo(path) {
+					return filepath.SkipDir
+				}
 				return nil
 			}
 			if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 				return nil
 			}
-			info, err := os.Stat(path) // follows symlinks; a loop fails here
-			if err != nil || !info.Mode().IsRegular() || info.Size() > MaxScanSize {
-				return nil
-			}
-			src, err := readSmall(path, MaxScanSize)
+			// Opening follows symlinks; a loop fails here.
+			src, binary, err := files.ReadUnlessBinary(path, MaxScanSize)
 			if err != nil {
 				return nil
 			}
 			// Binary files are skipped, unless named as a main
 			// configuration: a corrupted nginx.conf must be reported, not
 			// passed over.
-			if looksBinary(src) && !namedMain(path) {
-				return nil
+			if binary {
+				if !namedMain(path) {
+					return nil
+				}
+				if src, err = readSmall(path, MaxScanSize); err != nil {
+					return nil
+				}
 			}
 			k, main := Classify(path, src)
 			if k != Unknown {
@@ -164,17 +170,7 @@ func Paths(paths []string) ([]File, error) {
 }
 
 func readSmall(path string, limit int64) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if st.IsDir() {
-		return nil, errors.New(path + ": is a directory")
-	}
-	if st.Size() > limit {
-		return nil, errors.New(path + ": " + files.ErrTooLarge.Error())
-	}
-	return os.ReadFile(path)
+	return files.ReadLimited(path, limit)
 }
 
 func looksBinary(src []byte) bool {

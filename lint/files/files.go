@@ -5,7 +5,9 @@
 package files
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -22,8 +24,28 @@ import (
 // small, and a huge file is far more likely a mistake than a configuration.
 const MaxFileSize = 64 << 20
 
-// ErrTooLarge is returned for a file over MaxFileSize.
+// ErrTooLarge is returned for a file over MaxFileSize (errors.Is matches
+// it for any limit).
 var ErrTooLarge = errors.New("file too large (over 64 MiB)")
+
+// tooLarge is ErrTooLarge for another limit.
+type tooLarge struct{ limit int64 }
+
+func (e tooLarge) Error() string {
+	return fmt.Sprintf("file too large (over %d MiB)", e.limit>>20)
+}
+
+func (e tooLarge) Is(target error) bool { return target == ErrTooLarge }
+
+func errTooLarge(limit int64) error {
+	if limit == MaxFileSize {
+		return ErrTooLarge
+	}
+	return tooLarge{limit}
+}
+
+// ErrNotRegular is returned for a FIFO, a socket or a device.
+var ErrNotRegular = errors.New("not a regular file")
 
 // FS reads configuration files. The zero value reads the host's files.
 type FS struct {
@@ -93,27 +115,92 @@ func (f *FS) ReadFile(p string) ([]byte, error) {
 	if b, ok := f.overlaid(p); ok {
 		return b, nil
 	}
-	fh, err := os.Open(f.Real(p))
+	return readFile(f.Real(p), p, MaxFileSize)
+}
+
+// ReadLimited reads the file at path (a host path) if it holds at most
+// limit bytes, and fails with ErrTooLarge otherwise.
+func ReadLimited(path string, limit int64) ([]byte, error) {
+	return readFile(path, path, limit)
+}
+
+// binaryProbe is how much of a file tells whether it is binary: a NUL
+// byte in the first 8,000 bytes, git's rule.
+const binaryProbe = 8000
+
+// ReadUnlessBinary is ReadLimited, except that it stops after the first
+// 8,000 bytes when they hold a NUL byte and reports the file binary: a
+// directory scanned for configurations may hold large binaries.
+func ReadUnlessBinary(path string, limit int64) (head []byte, binary bool, err error) {
+	fh, st, err := openRegular(path, path)
+	if err != nil {
+		return nil, false, err
+	}
+	defer fh.Close()
+	if st.Size() > limit {
+		return nil, false, &fs.PathError{Op: "read", Path: path, Err: errTooLarge(limit)}
+	}
+	head, err = io.ReadAll(io.LimitReader(fh, binaryProbe))
+	if err != nil {
+		return nil, false, err
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return head, true, nil
+	}
+	rest, err := io.ReadAll(io.LimitReader(fh, limit+1-int64(len(head))))
+	src := append(head, rest...)
+	if int64(len(src)) > limit {
+		return nil, false, &fs.PathError{Op: "read", Path: path, Err: errTooLarge(limit)}
+	}
+	return src, false, err
+}
+
+// openRegular opens real, reported as p, if it is a regular file. A FIFO
+// is opened without blocking, then refused.
+func openRegular(real, p string) (*os.File, fs.FileInfo, error) {
+	fh, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := fh.Stat()
+	if err == nil && st.IsDir() {
+		err = &fs.PathError{Op: "read", Path: p, Err: syscall.EISDIR}
+	} else if err == nil && !st.Mode().IsRegular() {
+		err = &fs.PathError{Op: "read", Path: p, Err: ErrNotRegular}
+	}
+	if err != nil {
+		fh.Close()
+		return nil, nil, err
+	}
+	return fh, st, nil
+}
+
+// readFile reads real, reported as p. It reads no more than limit bytes
+// whatever the file's size says: a file of /proc or /sys says 0 and may
+// hold gigabytes (/proc/PID/pagemap). A FIFO or a device is refused, not
+// waited on.
+func readFile(real, p string, limit int64) ([]byte, error) {
+	fh, st, err := openRegular(real, p)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return nil, err
+	if st.Size() > limit {
+		return nil, &fs.PathError{Op: "read", Path: p, Err: errTooLarge(limit)}
 	}
-	if st.IsDir() {
-		return nil, &fs.PathError{Op: "read", Path: p, Err: syscall.EISDIR}
+	if st.Size() > 0 {
+		buf := make([]byte, st.Size())
+		n, err := io.ReadFull(fh, buf)
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			err = nil // the file shrank while being read
+		}
+		return buf[:n], err
 	}
-	if st.Size() > MaxFileSize {
-		return nil, &fs.PathError{Op: "read", Path: p, Err: ErrTooLarge}
+	buf, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if int64(len(buf)) > limit {
+		return nil, &fs.PathError{Op: "read", Path: p, Err: errTooLarge(limit)}
 	}
-	buf := make([]byte, st.Size())
-	n, err := io.ReadFull(fh, buf)
-	if err == io.ErrUnexpectedEOF {
-		err = nil // the file shrank while being read
-	}
-	return buf[:n], err
+	return buf, err
 }
 
 // ReadFresh is ReadFile into a buffer the caller owns: an overlay is

@@ -1,9 +1,11 @@
 package files
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -57,5 +59,32 @@ func TestLogicalIsTheInverseOfReal(t *testing.T) {
 	}
 	if got := (&FS{}).Logical("rel/x.conf"); got != "rel/x.conf" {
 		t.Errorf("without a root, paths stay as given: %q", got)
+	}
+}
+
+// A scan reads the head of a binary file only, and text files whole.
+func TestReadUnlessBinary(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "a.out")
+	data := make([]byte, 1<<20)
+	data[10] = 0
+	if err := os.WriteFile(bin, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	head, binary, err := ReadUnlessBinary(bin, 8<<20)
+	if err != nil || !binary || len(head) != binaryProbe {
+		t.Errorf("binary file: %d bytes, binary %v, err %v; want the %d-byte head", len(head), binary, err, binaryProbe)
+	}
+	text := filepath.Join(dir, "site.conf")
+	src := []byte(strings.Repeat("server { listen 80; }\n", 1000))
+	if err := os.WriteFile(text, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, binary, err := ReadUnlessBinary(text, 8<<20)
+	if err != nil || binary || string(got) != string(src) {
+		t.Errorf("text file: %d bytes, binary %v, err %v; want all %d", len(got), binary, err, len(src))
+	}
+	if _, _, err := ReadUnlessBinary(text, 100); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("over the limit: %v, want ErrTooLarge", err)
 	}
 }

@@ -102,7 +102,7 @@ func candidates(path string, fsys *files.FS) []candidate {
 			if err != nil || !st.Mode().IsRegular() || st.Size() > discover.MaxScanSize {
 				continue
 			}
-			src, err := os.ReadFile(p)
+			src, err := files.ReadLimited(p, discover.MaxScanSize)
 			if err != nil {
 				continue
 			}

@@ -38,11 +38,7 @@ const (
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "check" && os.Getenv("GOGC") == "" {
-		// A check is one short run whose model (every directive of every
-		// file, with its includes resolved) lives until the end: collecting
-		// garbage at the default pace re-scans it again and again, for a
-		// fifth of the run, to save memory the run gives back right after.
-		debug.SetGCPercent(400)
+		paceCheckGC()
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

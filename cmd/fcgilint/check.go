@@ -117,7 +117,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	} else {
-		found, err = discover.Paths(paths)
+		var templates []string
+		found, templates, err = discover.Scan(paths)
+		if len(templates) > 0 {
+			fmt.Fprintf(stderr, "fcgilint: note: %d configuration template(s) passed over (%s%s): fcgilint checks what nginx and php-fpm read; render them, then check the result\n",
+				len(templates), templates[0], map[bool]string{true: ", …"}[len(templates) > 1])
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "fcgilint: %s\n", describePathError(err))
 			return exitUsage

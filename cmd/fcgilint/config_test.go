@@ -112,3 +112,23 @@ func TestConfigRoot(t *testing.T) {
 		t.Errorf("--root over the file: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// A scan passes over configuration templates (Ansible, Puppet…), whose text
+// is not what nginx reads, and says so; named on the command line, a
+// template is checked as asked.
+func TestScanPassesOverTemplates(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := writeTree(t, map[string]string{
+		"roles/nginx/templates/site.conf.j2":     "server {\n  listen {{ port }};\n{% for l in locations %}\n}\n",
+		"roles/nginx/files/conf.d/gzip.conf":     "gzip on;\n",
+		"modules/nginx/templates/nginx.conf.erb": "user <%= @user %>;\n",
+	})
+	code, _, errs := runCLI(t, "check", "--no-config", dir)
+	if code != exitOK || !strings.Contains(errs, "2 configuration template(s) passed over") || !strings.Contains(errs, "1 files checked, no problems found") {
+		t.Errorf("scan: exit %d, stderr:\n%s", code, errs)
+	}
+	code, _, _ = runCLI(t, "check", "--no-config", filepath.Join(dir, "roles/nginx/templates/site.conf.j2"))
+	if code != exitFindings {
+		t.Errorf("a template named on the command line: exit %d, want %d", code, exitFindings)
+	}
+}

@@ -20,6 +20,9 @@ var (
 // Classify tells what kind of configuration src is, and whether it starts a
 // configuration set.
 func Classify(path string, src []byte) (Kind, bool) {
+	if IsTemplate(path) {
+		return Unknown, false
+	}
 	base := filepath.Base(path)
 	dir := filepath.Base(filepath.Dir(path))
 	lower := strings.ToLower(base)
@@ -83,6 +86,18 @@ func nginxStatements(src []byte) (stmts, known int) {
 		}
 	}
 	return stmts, known
+}
+
+// IsTemplate reports whether path is a template of a configuration
+// (Ansible's Jinja, Puppet's ERB and EPP, consul-template, Go templates…):
+// its text is not what nginx or php-fpm will read, so a scan passes over it;
+// fcgilint checks the rendered files.
+func IsTemplate(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".j2", ".jinja", ".jinja2", ".erb", ".epp", ".tmpl", ".tpl", ".ctmpl", ".gotmpl", ".mustache", ".hbs", ".liquid", ".twig":
+		return true
+	}
+	return false
 }
 
 // notConfig are extensions of source code, documents and data: a file so

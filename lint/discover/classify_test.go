@@ -29,6 +29,9 @@ func TestClassify(t *testing.T) {
 		{"/src/nginx/README.md", "# nginx\n\nSome text {\n", Unknown, false},
 		{"/src/nginx/build", "function build {\n  echo hi;\n}\n", Unknown, false},
 		{"/src/nginx/tool", "func main() {\n\tif ok {\n\t\tfmt.Println(x);\n\t}\n}\n", Unknown, false},
+		{"/ansible/roles/nginx/templates/nginx.conf.j2", "events {}\nhttp {\n  listen {{ port }};\n}\n", Unknown, false},
+		{"/ansible/roles/php/templates/pool.d/www.conf.j2", "[www]\nuser = {{ user }}\nlisten = /run/php.sock\n", Unknown, false},
+		{"/puppet/modules/nginx/templates/site.conf.erb", "server {\n  listen <%= @port %>;\n}\n", Unknown, false},
 		{"/lib/systemd/system/nginx.service.d/override.conf", "[Unit]\nDescription=x\n[Service]\nExecStart=/usr/sbin/nginx\n", Unknown, false},
 	}
 	for _, c := range cases {

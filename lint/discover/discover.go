@@ -92,6 +92,13 @@ var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, "node_mo
 // skipped, files named explicitly are always checked (as nginx unless they
 // look like php-fpm).
 func Paths(paths []string) ([]File, error) {
+	found, _, err := Scan(paths)
+	return found, err
+}
+
+// Scan is Paths that also returns the configuration templates it passed
+// over in directories (see IsTemplate).
+func Scan(paths []string) (found []File, templates []string, err error) {
 	var out []File
 	seen := map[string]bool{}
 	add := func(f File) {
@@ -104,12 +111,12 @@ func Paths(paths []string) ([]File, error) {
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !st.IsDir() {
 			src, err := readSmall(p, files.MaxFileSize)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			k, main := Classify(p, src)
 			if k == Unknown {
@@ -139,6 +146,10 @@ func Paths(paths []string) ([]File, error) {
 			if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 				return nil
 			}
+			if IsTemplate(path) {
+				templates = append(templates, filepath.Clean(path))
+				return nil
+			}
 			// Opening follows symlinks; a loop fails here.
 			src, binary, err := files.ReadUnlessBinary(path, MaxScanSize)
 			if err != nil {
@@ -162,11 +173,11 @@ func Paths(paths []string) ([]File, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out, nil
+	return out, templates, nil
 }
 
 func readSmall(path string, limit int64) ([]byte, error) {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/fcgilint/fcgilint/internal/textdist"
@@ -24,6 +25,17 @@ var NginxUnknownDirective = Register(&Rule{
 	Run: func(p *lint.Pass) {
 		p.NginxDirectives(func(_ *nginxconf.Config, n *nginxconf.Node) {
 			if _, st := n.Spec(p.NginxVersion); st != nginxconf.Unknown {
+				return
+			}
+			if bom := "\ufeff"; strings.HasPrefix(n.Name(), bom) {
+				// An editor on Windows saved the file with a byte order
+				// mark, which nginx reads as part of the first name.
+				start := n.Dir.Name.Pos
+				p.Report(diag.Diagnostic{Rule: "nginx-unknown-directive", Severity: diag.Error,
+					Message:  fmt.Sprintf("unknown directive %q: the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive's name, and refuses the configuration; save the file as UTF-8 without a BOM", n.Name()),
+					Location: n.Location(),
+					Fixes: []diag.Fix{{Title: "Remove the byte order mark",
+						Edits: []diag.TextEdit{{Location: nginxconf.RangeOf(n.File, start, start+len(bom))}}}}})
 				return
 			}
 			msg := fmt.Sprintf("unknown directive %q: nginx refuses the configuration", n.Name())

@@ -195,6 +195,11 @@ func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnosti
 		case discover.Nginx:
 			opts := nopts
 			opts.ConfPrefix = GuessConfPrefix(f.Path)
+			if !opts.FS.Exists(filepath.Join(opts.ConfPrefix, "nginx.conf")) {
+				// nginx's own directory is not known: stock files are read
+				// where the packages put them.
+				opts.StockDirs = nginxconf.DefaultMirrorPrefixes
+			}
 			addNginx(loadStandalone(f.Path, opts, pass.NginxVersion))
 		case discover.FPM:
 			addFPM(fpm.Load(f.Path, mirrored(fopts, f.Path, opts.Mirror)))

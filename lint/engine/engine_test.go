@@ -9,6 +9,7 @@ import (
 
 	"github.com/fcgilint/fcgilint/internal/gentree"
 	"github.com/fcgilint/fcgilint/lint"
+	"github.com/fcgilint/fcgilint/lint/diag"
 	"github.com/fcgilint/fcgilint/lint/discover"
 	"github.com/fcgilint/fcgilint/lint/engine"
 	"github.com/fcgilint/fcgilint/lint/files"
@@ -156,5 +157,32 @@ func TestMainContextPiecesAreNotMainConfigurations(t *testing.T) {
 		if len(pass.Nginx) != 1 {
 			t.Errorf("check %s: want one configuration set, got %d", target, len(pass.Nginx))
 		}
+	}
+}
+
+// A site kept without its nginx.conf (the conf.d/default.conf of a Docker
+// setup) includes nginx's stock files by relative names that resolve in
+// nginx's configuration directory, not beside the site: they are read from
+// where the packages put them, and when no such directory is there, the
+// include is a note, not an error.
+func TestStandaloneSiteReadsStockFiles(t *testing.T) {
+	root := t.TempDir()
+	site := "server {\n  listen 80;\n  location ~ \\.php$ {\n    include fastcgi_params;\n    fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    fastcgi_pass 127.0.0.1:9000;\n  }\n}\n"
+	write(t, filepath.Join(root, "app/docker/nginx/default.conf"), site)
+	found := []discover.File{{Path: "/app/docker/nginx/default.conf", Kind: discover.Nginx}}
+	fsys := &files.FS{Root: root}
+
+	ds := engine.Check(found, engine.Options{FS: fsys}).Diagnostics()
+	if len(ds) != 1 || ds[0].Rule != "nginx-include-not-found" || ds[0].Severity != diag.Note {
+		t.Fatalf("without nginx's directory: want one note about fastcgi_params, got %v", ds)
+	}
+
+	write(t, filepath.Join(root, "etc/nginx/fastcgi_params"), "fastcgi_param QUERY_STRING $query_string;\nfastcgi_param REQUEST_METHOD $request_method;\n")
+	pass := engine.Check(found, engine.Options{FS: fsys})
+	if ds := pass.Diagnostics(); len(ds) != 0 {
+		t.Fatalf("with /etc/nginx/fastcgi_params: want no finding, got %v", ds)
+	}
+	if files := engine.Files(pass); !files["/etc/nginx/fastcgi_params"] {
+		t.Errorf("the stock file was not read: %v", files)
 	}
 }

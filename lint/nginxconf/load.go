@@ -49,7 +49,18 @@ type Options struct {
 	// Extra are directives of modules the database does not know, declared
 	// in the fcgilint configuration file.
 	Extra *Extra
+	// StockDirs are where nginx's stock files (fastcgi_params, mime.types,
+	// …) are looked for when a relative include of one finds nothing under
+	// ConfPrefix: a file checked without its nginx.conf does not know
+	// nginx's configuration directory, which has them in every package.
+	StockDirs []string
 }
+
+// stockFiles are the files nginx's packages install in its configuration
+// directory, which a site or snippet includes by a relative name.
+var stockFiles = map[string]bool{"fastcgi_params": true, "fastcgi.conf": true, "mime.types": true,
+	"scgi_params": true, "uwsgi_params": true, "proxy_params": true, "koi-utf": true, "koi-win": true,
+	"win-utf": true, "snippets/fastcgi-php.conf": true, "snippets/snakeoil.conf": true}
 
 // DefaultMirrorPrefixes are where distributions and builds keep nginx.conf.
 var DefaultMirrorPrefixes = []string{"/etc/nginx", "/usr/local/nginx/conf", "/usr/local/etc/nginx",
@@ -371,6 +382,13 @@ func (l *loader) include(n *Node, ctx Context) {
 			continue
 		}
 		f, err := l.read(p)
+		if errors.Is(err, fs.ErrNotExist) && len(l.opts.StockDirs) > 0 && stockFiles[filepath.ToSlash(n.Dir.Args[0].Value)] {
+			f, err = l.readStock(n, p)
+			if f == nil && err == nil {
+				continue
+			}
+			p = f.Path
+		}
 		if err != nil {
 			rule := RuleIncludeError
 			if errors.Is(err, fs.ErrNotExist) {
@@ -388,6 +406,23 @@ func (l *loader) include(n *Node, ctx Context) {
 		l.stmts(f, f.Items, n, ctx)
 		l.stack = l.stack[:len(l.stack)-1]
 	}
+}
+
+// readStock reads a stock file that a configuration checked without its
+// nginx.conf includes, from the first of StockDirs that has it. Found
+// nowhere, the include is left unread with a note, not an error: nginx's
+// configuration directory, where the file would be, is not known.
+func (l *loader) readStock(n *Node, missing string) (*ast.File, error) {
+	name := n.Dir.Args[0].Value
+	for _, dir := range l.opts.StockDirs {
+		if f, err := l.read(filepath.Join(dir, name)); err == nil {
+			return f, nil
+		}
+	}
+	loc := n.ArgLocation(0)
+	l.diags = append(l.diags, diag.Diagnostic{Rule: RuleIncludeNotFound, Severity: diag.Note, Location: loc,
+		Message: fmt.Sprintf("%s is one of nginx's stock files, read from nginx's configuration directory; this file is checked without its nginx.conf and there is no %s here (%s) nor in %s, so what it sets is not checked", name, name, missing, strings.Join(l.opts.StockDirs, ", "))})
+	return nil, nil
 }
 
 // mirror maps an absolute path under a standard conf directory to the

@@ -226,6 +226,24 @@ func (f *FS) Exists(p string) bool {
 	return err == nil
 }
 
+// DanglingLink reports whether p is a symbolic link whose target does not
+// exist (a site removed from sites-available, its link left in
+// sites-enabled), and the target as the link has it.
+func (f *FS) DanglingLink(p string) (target string, ok bool) {
+	if _, ok := f.overlaid(p); ok {
+		return "", false
+	}
+	real := f.Real(p)
+	if st, err := os.Lstat(real); err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		return "", false
+	}
+	if _, err := os.Stat(real); !errors.Is(err, fs.ErrNotExist) {
+		return "", false
+	}
+	target, err := os.Readlink(real)
+	return target, err == nil
+}
+
 // IsDir reports whether p is a directory.
 func (f *FS) IsDir(p string) bool {
 	st, err := f.Stat(p)

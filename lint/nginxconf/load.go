@@ -395,7 +395,9 @@ func (l *loader) include(n *Node, ctx Context) {
 				rule = RuleIncludeNotFound
 			}
 			msg := fmt.Sprintf("open() %q failed (%s): nginx refuses the configuration", p, describe(err))
-			if rule == RuleIncludeNotFound {
+			if target, dangling := l.opts.FS.DanglingLink(p); rule == RuleIncludeNotFound && dangling {
+				msg += fmt.Sprintf("; %s is a symbolic link to %s, which does not exist: remove the link, or restore the file it points to", p, target)
+			} else if rule == RuleIncludeNotFound {
 				msg += fmt.Sprintf("; create the file or fix the path (relative paths resolve against %s)", l.cfg.ConfPrefix)
 			}
 			l.report(n, rule, msg)

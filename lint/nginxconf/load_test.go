@@ -121,3 +121,21 @@ func TestMirrorPrefix(t *testing.T) {
 		t.Fatalf("mirrored include not read from the tree: %v %v", ds, cfg.Order)
 	}
 }
+
+// A link left in sites-enabled after its site was removed fails nginx's
+// include; the finding says it is a dangling link and where it points.
+func TestDanglingLinkInclude(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"nginx.conf": "events {}\nhttp {\n include sites-enabled/*;\n}\n"})
+	if err := os.MkdirAll(filepath.Join(dir, "sites-enabled"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "sites-available", "gone")
+	if err := os.Symlink(target, filepath.Join(dir, "sites-enabled", "gone")); err != nil {
+		t.Skipf("skipping: symlink: %v", err)
+	}
+	_, ds := Load(filepath.Join(dir, "nginx.conf"), Options{FS: &files.FS{}})
+	if len(ds) != 1 || ds[0].Rule != RuleIncludeNotFound || !strings.Contains(ds[0].Message, "is a symbolic link to "+target+", which does not exist") || ds[0].Location.Range.Start.Line != 3 {
+		t.Fatalf("want one include-not-found on line 3 naming the dangling link, got %v", ds)
+	}
+}

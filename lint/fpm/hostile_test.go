@@ -188,3 +188,30 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// A pool link left after its file was removed stops php-fpm; the finding
+// names the dangling link and its target.
+func TestDanglingPoolLink(t *testing.T) {
+	dir := t.TempDir()
+	main := filepath.Join(dir, "php-fpm.conf")
+	if err := os.WriteFile(main, []byte("[global]\ninclude = "+dir+"/pool.d/*.conf\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "pool.d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "gone.conf")
+	if err := os.Symlink(target, filepath.Join(dir, "pool.d", "gone.conf")); err != nil {
+		t.Skipf("skipping: symlink: %v", err)
+	}
+	_, ds := fpm.Load(main, fpm.Options{FS: &files.FS{}})
+	found := false
+	for _, d := range ds {
+		if d.Rule == "fpm-include-error" && strings.Contains(d.Message, "is a symbolic link to "+target+", which does not exist") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("want an fpm-include-error naming the dangling link, got %v", ds)
+	}
+}

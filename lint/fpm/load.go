@@ -211,6 +211,9 @@ func (l *loader) loadFile(p string, from *diag.Location, depth int) bool {
 		if from == nil {
 			l.report("fpm-include-error", diag.Error, where,
 				"cannot read the configuration file: %v; php-fpm refuses to start (\"failed to open configuration file\")", err)
+		} else if target, dangling := l.fs.DanglingLink(p); dangling {
+			l.report("fpm-include-error", diag.Error, where,
+				"cannot read included file %s: %v; php-fpm refuses to start (\"Unable to include %s\"), so every request nginx sends to its pools fails with 502. %s is a symbolic link to %s, which does not exist: remove the link, or restore the file it points to", p, err, p, p, target)
 		} else {
 			l.report("fpm-include-error", diag.Error, where,
 				"cannot read included file %s: %v; php-fpm refuses to start (\"Unable to include %s\"), so every request nginx sends to its pools fails with 502", p, err, p)

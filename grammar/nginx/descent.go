@@ -89,9 +89,12 @@ func parseDescent(sc *scanner) (items []*Stmt, inner []*Comment) {
 		p.scratch = append(p.scratch, p.statement())
 	}
 	out := p.list(base)
-	clear(toks)
-	*buf = toks[:0]
-	tokenBuffers.Put(buf)
+	// The buffer of an unusually large file is not kept for the next.
+	if cap(toks) <= 1<<16 {
+		clear(toks)
+		*buf = toks[:0]
+		tokenBuffers.Put(buf)
+	}
 	return out, p.inner
 }
 

@@ -4,6 +4,7 @@
 package lint
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/fcgilint/fcgilint/lint/diag"
@@ -35,7 +36,19 @@ type Pass struct {
 	mu    sync.Mutex
 	diags []diag.Diagnostic
 	memo  map[any]*memoEntry
+	// reported counts the findings of each rule in each file; beyond
+	// MaxPerFileRule, the first one left out is kept in overflow.
+	reported map[fileRule]int
+	overflow map[fileRule]diag.Diagnostic
 }
+
+// MaxPerFileRule is how many findings of one rule one file gets listed. A
+// hostile or generated file (a megabyte of "a;") would otherwise make
+// millions of findings, gigabytes and minutes of output; nginx stops at the
+// first.
+const MaxPerFileRule = 1000
+
+type fileRule struct{ file, rule string }
 
 // memoEntry is one value of Memo: done is closed once v (or the panic of
 // its build) is there.
@@ -90,14 +103,35 @@ func (p *Pass) MachineDB() *hostdb.DB {
 // Report records a finding.
 func (p *Pass) Report(d diag.Diagnostic) {
 	p.mu.Lock()
-	p.diags = append(p.diags, d)
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	if p.reported == nil {
+		p.reported = map[fileRule]int{}
+	}
+	k := fileRule{d.Location.File, d.Rule}
+	p.reported[k]++
+	switch n := p.reported[k]; {
+	case n <= MaxPerFileRule:
+		p.diags = append(p.diags, d)
+	case n == MaxPerFileRule+1:
+		if p.overflow == nil {
+			p.overflow = map[fileRule]diag.Diagnostic{}
+		}
+		p.overflow[k] = d
+	}
 }
 
-// Diagnostics returns what was reported, sorted and without repeats.
+// Diagnostics returns what was reported, sorted and without repeats. A rule
+// with more than MaxPerFileRule findings in a file has a note in their
+// place, where the first one left out is.
 func (p *Pass) Diagnostics() []diag.Diagnostic {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	for k, first := range p.overflow {
+		p.diags = append(p.diags, diag.Diagnostic{Rule: k.rule, Severity: diag.Note, Location: first.Location,
+			Message: fmt.Sprintf("%d more %s findings in this file are not listed (fcgilint lists the first %d of each rule in a file); the first of them: %s",
+				p.reported[k]-MaxPerFileRule, k.rule, MaxPerFileRule, first.Message)})
+	}
+	p.overflow = nil
 	diag.Sort(p.diags)
 	p.diags = diag.Dedup(p.diags)
 	return p.diags

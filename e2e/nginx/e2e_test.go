@@ -296,7 +296,7 @@ func wrapOrphans(t *testing.T, root string, mains []corpusConfig) []corpusConfig
 		ctx := nginxconf.InferContext(func(c nginxconf.Context) *nginxconf.Config {
 			cfg, _ := nginxconf.LoadIn(p, c, opts)
 			return cfg
-		}, nginxVersion)
+		}, func(nginxconf.Context) {}, nginxVersion)
 		inc, _ := filepath.Rel(dir, p)
 		rel, _ := filepath.Rel(root, p)
 		out = append(out, corpusConfig{rel: filepath.ToSlash(rel) + " (in " + ctx.String() + ")", dir: dir, main: wrapperName,

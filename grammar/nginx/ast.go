@@ -49,6 +49,9 @@ type SyntaxError struct {
 	// tokenizer has reached, which is not always the line of Start).
 	Line    int
 	Message string
+	// Limit is set on the note that reading stopped at MaxDirectives: not
+	// an error of the file, a limit of fcgilint's.
+	Limit bool
 }
 
 // Stmt is a comment, a directive, or stray punctuation.

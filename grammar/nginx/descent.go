@@ -35,13 +35,26 @@ type descent struct {
 
 var tokenBuffers = sync.Pool{New: func() any { return new([]token) }}
 
-func parseDescent(sc *scanner) (items []*Stmt, inner []*Comment) {
+// MaxDirectives bounds the directives read from one file: a generated or
+// hostile file of millions (a megabyte of "a;" is 350,000) would take
+// gigabytes. The largest real ones, geo and map lists, hold a few hundred
+// thousand entries.
+const MaxDirectives = 1_000_000
+
+// parseDescent parses the scanner's tokens. cut is the offset where it
+// stopped reading after MaxDirectives directives, or -1.
+func parseDescent(sc *scanner) (items []*Stmt, inner []*Comment, cut int) {
 	buf := tokenBuffers.Get().(*[]token)
 	toks := (*buf)[:0]
 	var nWord, nDir, nComment, nSemi, nLBrace, nRBrace int
 	startsStmt := true
+	cut = -1
 	for {
 		t := sc.next()
+		if t.typ == TokenWord && startsStmt && nDir == MaxDirectives {
+			cut = t.pos
+			t = token{typ: lexer.EOF, pos: t.pos}
+		}
 		toks = append(toks, t)
 		switch t.typ {
 		case lexer.EOF:
@@ -95,7 +108,7 @@ func parseDescent(sc *scanner) (items []*Stmt, inner []*Comment) {
 		*buf = toks[:0]
 		tokenBuffers.Put(buf)
 	}
-	return out, p.inner
+	return out, p.inner, cut
 }
 
 func (t token) eof() bool { return t.typ == lexer.EOF }

@@ -1,6 +1,7 @@
 package nginx
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"unsafe"
@@ -27,11 +28,20 @@ func ParseString(path, text string) *File {
 		return f
 	}
 	sc := newScanner(text)
-	f.Items, f.InnerComments = parseDescent(sc)
+	items, inner, cut := parseDescent(sc)
+	f.Items, f.InnerComments = items, inner
 	for _, le := range sc.errors {
-		f.Errors = append(f.Errors, SyntaxError{Start: le.Start, End: le.End, Line: f.lineOf(le.Start), Message: le.Message})
+		if cut < 0 || le.Start < cut {
+			f.Errors = append(f.Errors, SyntaxError{Start: le.Start, End: le.End, Line: f.lineOf(le.Start), Message: le.Message})
+		}
 	}
 	c := checker{f: f}
+	if cut >= 0 {
+		// The blocks left open where reading stopped are not errors.
+		c.eofSeen = true
+		f.Errors = append(f.Errors, SyntaxError{Start: cut, End: cut, Line: f.lineOf(cut),
+			Message: fmt.Sprintf("more than %d directives in one file: fcgilint reads no further, and what follows is not checked", MaxDirectives), Limit: true})
+	}
 	c.stmts(f.Items, nil)
 	sort.SliceStable(f.Errors, func(i, j int) bool { return f.Errors[i].Start < f.Errors[j].Start })
 	return f

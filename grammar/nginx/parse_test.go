@@ -155,7 +155,7 @@ func assertSameTree(t testing.TB, name string, src []byte) {
 	if err != nil {
 		t.Fatalf("%s: the grammar rejected input, but it must accept every token sequence: %v", name, err)
 	}
-	got, gotInner := parseDescent(newScanner(string(src)))
+	got, gotInner, _ := parseDescent(newScanner(string(src)))
 	if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotInner, wantInner) {
 		t.Fatalf("%s: recursive descent and participle grammar disagree", name)
 	}
@@ -193,5 +193,18 @@ func TestCorpusParses(t *testing.T) {
 				t.Errorf("%s: %s", name, e.Message)
 			}
 		}
+	}
+}
+
+// A file of more directives than MaxDirectives is read up to there, with a
+// note where reading stopped, and no error for the blocks left open.
+func TestDirectiveLimit(t *testing.T) {
+	src := "http {\n" + strings.Repeat("a;\n", MaxDirectives+5) + "}\n"
+	f := Parse("t.conf", []byte(src))
+	if len(f.Errors) != 1 || !f.Errors[0].Limit || f.Errors[0].Line != MaxDirectives+1 {
+		t.Fatalf("want one limit note on line %d, got %+v", MaxDirectives+1, f.Errors)
+	}
+	if n := len(f.Items[0].Directive.Block.Stmts); n != MaxDirectives-1 {
+		t.Errorf("read %d directives in the block, want %d", n, MaxDirectives-1)
 	}
 }

@@ -240,14 +240,16 @@ func mirrored(fopts fpm.Options, mainPath string, mirror bool) fpm.Options {
 // loadStandalone loads an nginx file no main configuration includes, in the
 // context its directives imply.
 func loadStandalone(path string, opts nginxconf.Options, version string) (*nginxconf.Config, []diag.Diagnostic) {
-	byCtx := map[nginxconf.Context]*nginxconf.Config{}
-	diagsByCtx := map[nginxconf.Context][]diag.Diagnostic{}
-	ctx := nginxconf.InferContext(func(c nginxconf.Context) *nginxconf.Config {
-		cfg, d := nginxconf.LoadIn(path, c, opts)
-		byCtx[c], diagsByCtx[c] = cfg, d
-		return cfg
-	}, version)
-	return byCtx[ctx], diagsByCtx[ctx]
+	if opts.Cache == nil {
+		opts.Cache = nginxconf.NewParseCache() // one parse for every candidate
+	}
+	var last, best *nginxconf.Config
+	var lastDiags, bestDiags []diag.Diagnostic
+	nginxconf.InferContext(func(c nginxconf.Context) *nginxconf.Config {
+		last, lastDiags = nginxconf.LoadIn(path, c, opts)
+		return last
+	}, func(nginxconf.Context) { best, bestDiags = last, lastDiags }, version)
+	return best, bestDiags
 }
 
 // GuessConfPrefix finds the directory a file's relative includes were

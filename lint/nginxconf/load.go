@@ -251,7 +251,11 @@ func (l *loader) register(path string, f *ast.File) {
 	l.cfg.Files[path] = f
 	l.cfg.Order = append(l.cfg.Order, path)
 	for _, e := range f.Errors {
-		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleSyntax, Severity: diag.Error, Message: e.Message,
+		severity := diag.Error
+		if e.Limit {
+			severity = diag.Note
+		}
+		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleSyntax, Severity: severity, Message: e.Message,
 			Location: f.Location(e.Start, e.End)})
 	}
 }

@@ -98,14 +98,18 @@ func TestStandaloneContextInference(t *testing.T) {
 		"site.conf":    "server { listen 80; location / { try_files $uri =404; } }\n",
 		"snippet.conf": "fastcgi_split_path_info ^(.+\\.php)(/.+)$;\nfastcgi_pass 127.0.0.1:9000;\n",
 		"params":       "fastcgi_param A b;\n",
+		// An unknown name (a typo, a module not known) is unknown in every
+		// context: the location around it still says where it stands.
+		"typo.conf": "location / {\n  foo_bar 1;\n  root /srv;\n}\n",
 	})
-	for file, want := range map[string]Context{"site.conf": CtxHTTPMain, "snippet.conf": CtxHTTPLoc, "params": CtxHTTPMain} {
+	for file, want := range map[string]Context{"site.conf": CtxHTTPMain, "snippet.conf": CtxHTTPLoc, "params": CtxHTTPMain, "typo.conf": CtxHTTPSrv} {
+		kept := CtxNone
 		got := InferContext(func(c Context) *Config {
 			cfg, _ := LoadIn(filepath.Join(dir, file), c, Options{FS: &files.FS{}})
 			return cfg
-		}, "")
-		if got != want {
-			t.Errorf("%s: inferred %v, want %v", file, got, want)
+		}, func(c Context) { kept = c }, "")
+		if got != want || kept != want {
+			t.Errorf("%s: inferred %v (kept %v), want %v", file, got, kept, want)
 		}
 	}
 }

@@ -106,21 +106,26 @@ func (n *Node) lookup(version string) (*nginxdb.Directive, Status) {
 }
 
 // InferContext chooses the context a file read on its own was written for:
-// the candidate under which the fewest of its directives would be unknown or
-// misplaced, preferring earlier candidates on ties.
-func InferContext(cfgFor func(Context) *Config, version string) Context {
+// the candidate under which the fewest of its directives would be
+// misplaced (defined by nginx, but not for where they stand), preferring
+// earlier candidates on ties. Unknown names count for no candidate: they
+// are unknown everywhere. cfgFor may drop the Config of a candidate once
+// the next is asked for, unless that candidate is the best so far (keep
+// reports it), so that a large file is not held once per candidate.
+func InferContext(cfgFor func(Context) *Config, keep func(Context), version string) Context {
 	best, bestBad := StandaloneCandidates[0], -1
 	for _, c := range StandaloneCandidates {
 		cfg := cfgFor(c)
 		bad := 0
 		cfg.Root.Walk(func(n *Node) bool {
-			if _, st := n.Spec(version); st == NotAllowed || st == Unknown {
+			if _, st := n.Spec(version); st == NotAllowed {
 				bad++
 			}
 			return true
 		})
 		if bestBad < 0 || bad < bestBad {
 			best, bestBad = c, bad
+			keep(c)
 		}
 		if bad == 0 {
 			break

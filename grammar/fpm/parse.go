@@ -133,6 +133,10 @@ type File struct {
 	// Comments are the ';' comments as the scanner sees them (a ';' inside
 	// quotes is not one): fcgilint reads its suppressions from them.
 	Comments []Comment
+	// Cut is where reading stopped after MaxStatements statements (nil
+	// when the whole file was read), on line CutLine.
+	Cut     *Span
+	CutLine int
 }
 
 // Comment is one ';' comment, from the ';' to the end of its line.
@@ -202,6 +206,11 @@ func Parse(path string, src []byte, opts Options) *File {
 		} else {
 			line = src[off:]
 		}
+		if len(f.Statements) == MaxStatements {
+			f.Cut = &Span{off, off}
+			f.CutLine = lineNo
+			break
+		}
 		f.parseLine(&ev, lineNo, off, line)
 		off = next
 		if end < 0 {
@@ -210,6 +219,11 @@ func Parse(path string, src []byte, opts Options) *File {
 	}
 	return f
 }
+
+// MaxStatements bounds the statements read from one file: php-fpm
+// configurations are hundreds of lines, and a generated or hostile file of
+// millions would take gigabytes.
+const MaxStatements = 100_000
 
 // parseLine handles one line the way fpm_conf_load_ini_file() does: an empty
 // line is skipped; otherwise the line, cut at its first NUL, plus "\n" goes

@@ -240,3 +240,14 @@ func BenchmarkParsePool(b *testing.B) {
 		})
 	}
 }
+
+// A file of more statements than MaxStatements is read up to there.
+func TestStatementLimit(t *testing.T) {
+	f := Parse("t.conf", []byte(strings.Repeat("a = 1\n", MaxStatements+5)), Options{})
+	if f.Cut == nil || f.CutLine != MaxStatements+1 || len(f.Statements) != MaxStatements {
+		t.Fatalf("cut %v on line %d after %d statements, want line %d after %d", f.Cut, f.CutLine, len(f.Statements), MaxStatements+1, MaxStatements)
+	}
+	if f := Parse("t.conf", []byte("[www]\nlisten = 9000\n"), Options{}); f.Cut != nil {
+		t.Fatalf("a small file was cut at %v", f.Cut)
+	}
+}

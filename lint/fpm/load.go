@@ -264,6 +264,10 @@ func (l *loader) reportSyntax(f *gfpm.File) {
 			d.Message += ". Characters = ~ ! ( ) & | ^ are operators in an unquoted value: quote the value (\"...\")"
 		}
 	}
+	if f.Cut != nil {
+		l.report("fpm-syntax", diag.Note, f.Location(*f.Cut),
+			"more than %d statements in one file: fcgilint reads no further, and what follows is not checked", gfpm.MaxStatements)
+	}
 	for _, n := range f.Nuls {
 		l.report("fpm-syntax", diag.Warning, f.Location(gfpm.Span{Start: n.Offset, End: n.Offset + 1}),
 			"NUL byte: php-fpm reads each line as a C string and silently ignores the rest of this line")

@@ -6,7 +6,6 @@
 package discover
 
 import (
-	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -114,7 +113,7 @@ func Scan(paths []string) (found []File, templates []string, err error) {
 			return nil, nil, err
 		}
 		if !st.IsDir() {
-			src, err := readSmall(p, files.MaxFileSize)
+			src, err := files.ReadLimited(p, files.MaxFileSize)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -162,7 +161,7 @@ func Scan(paths []string) (found []File, templates []string, err error) {
 				if !namedMain(path) {
 					return nil
 				}
-				if src, err = readSmall(path, MaxScanSize); err != nil {
+				if src, err = files.ReadLimited(path, MaxScanSize); err != nil {
 					return nil
 				}
 			}
@@ -178,15 +177,6 @@ func Scan(paths []string) (found []File, templates []string, err error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, templates, nil
-}
-
-func readSmall(path string, limit int64) ([]byte, error) {
-	return files.ReadLimited(path, limit)
-}
-
-func looksBinary(src []byte) bool {
-	n := min(len(src), 8000)
-	return bytes.IndexByte(src[:n], 0) >= 0
 }
 
 func namedMain(path string) bool {

@@ -132,14 +132,11 @@ const binaryProbe = 8000
 // 8,000 bytes when they hold a NUL byte and reports the file binary: a
 // directory scanned for configurations may hold large binaries.
 func ReadUnlessBinary(path string, limit int64) (head []byte, binary bool, err error) {
-	fh, st, err := openRegular(path, path)
+	fh, _, err := openRegular(path, path, limit)
 	if err != nil {
 		return nil, false, err
 	}
 	defer fh.Close()
-	if st.Size() > limit {
-		return nil, false, &fs.PathError{Op: "read", Path: path, Err: errTooLarge(limit)}
-	}
 	head, err = io.ReadAll(io.LimitReader(fh, binaryProbe))
 	if err != nil {
 		return nil, false, err
@@ -147,26 +144,27 @@ func ReadUnlessBinary(path string, limit int64) (head []byte, binary bool, err e
 	if bytes.IndexByte(head, 0) >= 0 {
 		return head, true, nil
 	}
-	rest, err := io.ReadAll(io.LimitReader(fh, limit+1-int64(len(head))))
-	src := append(head, rest...)
-	if int64(len(src)) > limit {
-		return nil, false, &fs.PathError{Op: "read", Path: path, Err: errTooLarge(limit)}
-	}
+	src, err := readBounded(fh, head, path, limit)
 	return src, false, err
 }
 
-// openRegular opens real, reported as p, if it is a regular file. A FIFO
-// is opened without blocking, then refused.
-func openRegular(real, p string) (*os.File, fs.FileInfo, error) {
+// openRegular opens real, reported as p, if it is a regular file of at
+// most limit bytes by its size. A FIFO is opened without blocking, then
+// refused.
+func openRegular(real, p string, limit int64) (*os.File, fs.FileInfo, error) {
 	fh, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, nil, err
 	}
 	st, err := fh.Stat()
-	if err == nil && st.IsDir() {
+	switch {
+	case err != nil:
+	case st.IsDir():
 		err = &fs.PathError{Op: "read", Path: p, Err: syscall.EISDIR}
-	} else if err == nil && !st.Mode().IsRegular() {
+	case !st.Mode().IsRegular():
 		err = &fs.PathError{Op: "read", Path: p, Err: ErrNotRegular}
+	case st.Size() > limit:
+		err = &fs.PathError{Op: "read", Path: p, Err: errTooLarge(limit)}
 	}
 	if err != nil {
 		fh.Close()
@@ -175,32 +173,36 @@ func openRegular(real, p string) (*os.File, fs.FileInfo, error) {
 	return fh, st, nil
 }
 
+// readBounded appends what r holds to buf, and fails with ErrTooLarge once
+// buf would pass limit bytes.
+func readBounded(r io.Reader, buf []byte, p string, limit int64) ([]byte, error) {
+	rest, err := io.ReadAll(io.LimitReader(r, limit+1-int64(len(buf))))
+	buf = append(buf, rest...)
+	if int64(len(buf)) > limit {
+		return nil, &fs.PathError{Op: "read", Path: p, Err: errTooLarge(limit)}
+	}
+	return buf, err
+}
+
 // readFile reads real, reported as p. It reads no more than limit bytes
 // whatever the file's size says: a file of /proc or /sys says 0 and may
 // hold gigabytes (/proc/PID/pagemap). A FIFO or a device is refused, not
 // waited on.
 func readFile(real, p string, limit int64) ([]byte, error) {
-	fh, st, err := openRegular(real, p)
+	fh, st, err := openRegular(real, p, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	if st.Size() > limit {
-		return nil, &fs.PathError{Op: "read", Path: p, Err: errTooLarge(limit)}
+	if st.Size() == 0 {
+		return readBounded(fh, nil, p, limit)
 	}
-	if st.Size() > 0 {
-		buf := make([]byte, st.Size())
-		n, err := io.ReadFull(fh, buf)
-		if err == io.ErrUnexpectedEOF || err == io.EOF {
-			err = nil // the file shrank while being read
-		}
-		return buf[:n], err
+	buf := make([]byte, st.Size())
+	n, err := io.ReadFull(fh, buf)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil // the file shrank while being read
 	}
-	buf, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if int64(len(buf)) > limit {
-		return nil, &fs.PathError{Op: "read", Path: p, Err: errTooLarge(limit)}
-	}
-	return buf, err
+	return buf[:n], err
 }
 
 // ReadFresh is ReadFile into a buffer the caller owns: an overlay is

@@ -91,7 +91,9 @@ type loader struct {
 	pending []*Node
 }
 
-// newNode returns a zeroed node from the current chunk.
+// newNode returns a zeroed node from the current chunk, numbered in
+// document order: nodes are made in the order Walk visits them (a
+// directive, then what its block and includes hold).
 func (l *loader) newNode() *Node {
 	if len(l.nodeChunk) == 0 {
 		l.nodeChunk = make([]Node, min(max(l.made, 32), 4096))
@@ -100,6 +102,8 @@ func (l *loader) newNode() *Node {
 	n := &l.nodeChunk[0]
 	l.nodeChunk = l.nodeChunk[1:]
 	n.shared = l.shared
+	n.seq = int32(l.made)
+	l.made++
 	return n
 }
 
@@ -274,7 +278,6 @@ func (l *loader) stmts(f *ast.File, list []*ast.Stmt, parent *Node, ctx Context)
 			blk := l.newNode()
 			blk.Dir = &ast.Directive{Name: ast.NewWord(s.Stray.Pos, "{"), Block: s.Stray.Block}
 			blk.File, blk.Ctx, blk.Parent = f, ctx, parent
-			l.add(blk)
 			l.block(blk, f, s.Stray.Block.Stmts, ctx)
 			l.pending = append(l.pending, blk)
 		}
@@ -292,7 +295,6 @@ func (l *loader) block(n *Node, f *ast.File, list []*ast.Stmt, ctx Context) {
 func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Context) *Node {
 	n := l.newNode()
 	n.Dir, n.File, n.Ctx, n.Parent = d, f, ctx, parent
-	l.add(n)
 	l.nodes++
 	if l.nodes == MaxNodes {
 		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleIncludeCycle, Severity: diag.Error,
@@ -319,13 +321,6 @@ func (l *loader) directive(f *ast.File, d *ast.Directive, parent *Node, ctx Cont
 	}
 	l.block(n, f, d.Block.Stmts, inner)
 	return n
-}
-
-// add records n in document order: nodes are made in the order Walk
-// visits them (a directive, then what its block and includes hold).
-func (l *loader) add(n *Node) {
-	n.seq = int32(l.made)
-	l.made++
 }
 
 // entriesFollowInclude reports whether the entry block of parent reads

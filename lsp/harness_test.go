@@ -228,16 +228,6 @@ func versionIs(v int, and func(publishedDiagnostics) bool) func(publishedDiagnos
 	return func(p publishedDiagnostics) bool { return p.Version != nil && *p.Version == v && and(p) }
 }
 
-func writeFile(t testing.TB, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // rpcCode is the JSON-RPC error code of err, or 0.
 func rpcCode(err error) int64 {
 	if e, ok := err.(*jsonrpc2.Error); ok {

@@ -1,11 +1,11 @@
 package lsp
 
 import (
-	"github.com/fcgilint/fcgilint/internal/gentree"
-
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/fcgilint/fcgilint/internal/gentree"
+	"github.com/fcgilint/fcgilint/internal/testfiles"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,8 +40,8 @@ func workspaceWith(t *testing.T, siteSocket, poolSocket string) (dir, sitePath, 
 	dir = t.TempDir()
 	sitePath = filepath.Join(dir, "sites-enabled", "app.conf")
 	poolPath = filepath.Join(dir, "pool.d", "app.conf")
-	writeFile(t, sitePath, site(siteSocket))
-	writeFile(t, poolPath, pool(poolSocket))
+	testfiles.Write(t, sitePath, site(siteSocket))
+	testfiles.Write(t, poolPath, pool(poolSocket))
 	return dir, sitePath, poolPath
 }
 
@@ -204,7 +204,7 @@ func TestUTF16Columns(t *testing.T) {
 	path := filepath.Join(dir, "sites-enabled", "intl.conf")
 	prefix := `    add_header X-Motto "Grüße, 世界 😀";  `
 	text := "server {\n    listen 80;\n" + prefix + "bogus_directive on;\n}\n"
-	writeFile(t, path, text)
+	testfiles.Write(t, path, text)
 	c := startServer(t, Options{}, nil)
 	c.initialize([]string{dir}, nil)
 	c.open(path, text)
@@ -292,18 +292,18 @@ func TestWatchedFileChangeRelints(t *testing.T) {
 		t.Errorf("no file watcher registered (server requests: %q)", registered)
 	}
 
-	writeFile(t, poolPath, pool("/run/php/app.sock"))
+	testfiles.Write(t, poolPath, pool("/run/php/app.sock"))
 	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": pathToURI(poolPath), "type": 2}}})
 	c.waitFor(sitePath, "the error cleared by the pool fixed on disk", versionIs(1, lacksRule(passRule)))
 
-	writeFile(t, poolPath, pool("/run/php/other.sock"))
+	testfiles.Write(t, poolPath, pool("/run/php/other.sock"))
 	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": pathToURI(poolPath), "type": 2}}})
 	c.waitFor(sitePath, "the error back with the pool moved on disk", versionIs(1, hasRule(passRule)))
 
 	// A pool file created on disk is found: it listens where the site
 	// connects.
 	other := filepath.Join(dir, "pool.d", "zz.conf")
-	writeFile(t, other, strings.Replace(pool("/run/php/app.sock"), "[app]", "[zz]", 1))
+	testfiles.Write(t, other, strings.Replace(pool("/run/php/app.sock"), "[app]", "[zz]", 1))
 	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": pathToURI(other), "type": 1}}})
 	c.waitFor(sitePath, "the error cleared by a new pool on disk", versionIs(1, lacksRule(passRule)))
 }
@@ -312,7 +312,7 @@ func TestFileLeavingEverySetIsCleared(t *testing.T) {
 	dir := t.TempDir() // not a workspace folder: the file is checked on its own
 	path := filepath.Join(dir, "loose.conf")
 	text := "server {\n    listen 80;\n    bogus_directive on;\n}\n"
-	writeFile(t, path, text)
+	testfiles.Write(t, path, text)
 	c := startServer(t, Options{}, nil)
 	c.initialize([]string{t.TempDir()}, nil)
 	c.open(path, text)
@@ -407,7 +407,7 @@ func TestNavigationIsWired(t *testing.T) {
 func TestProjectConfigurationFile(t *testing.T) {
 	dir, sitePath, _ := workspaceWith(t, "/run/php/app.sock", "/run/php/other.sock")
 	configPath := filepath.Join(dir, ".fcgilint.yaml")
-	writeFile(t, configPath, "rules:\n  "+passRule+": warning\n")
+	testfiles.Write(t, configPath, "rules:\n  "+passRule+": warning\n")
 	c := startServer(t, Options{}, nil)
 	c.initialize([]string{dir}, nil)
 	c.open(sitePath, site("/run/php/app.sock"))
@@ -416,7 +416,7 @@ func TestProjectConfigurationFile(t *testing.T) {
 		t.Errorf("severity %v, want warning as .fcgilint.yaml says", d.Severity)
 	}
 
-	writeFile(t, configPath, "rules:\n  "+passRule+": off\n")
+	testfiles.Write(t, configPath, "rules:\n  "+passRule+": off\n")
 	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": pathToURI(configPath), "type": 2}}})
 	c.waitFor(sitePath, "the rule turned off", versionIs(1, lacksRule(passRule)))
 }

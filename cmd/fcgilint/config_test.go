@@ -5,30 +5,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// writeTree writes files under a new temporary directory and returns it.
-func writeTree(t *testing.T, tree map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, src := range tree {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+	"github.com/fcgilint/fcgilint/internal/testfiles"
+)
 
 // A site with one error finding (an unknown directive) on line 2.
 const siteWithError = "location / {\n    foo_bar 1;\n}\n"
 
 func TestConfigBadFileExits2(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	dir := writeTree(t, map[string]string{
+	dir := testfiles.Tree(t, map[string]string{
 		"site.conf":          siteWithError,
 		"bad.yaml":           "rules:\n  nginx-syntax: error\nprofle: debian\n",
 		"sub/site.conf":      siteWithError,
@@ -64,7 +50,7 @@ func TestConfigBadFileExits2(t *testing.T) {
 // changes the exit status, and --fail-level still applies to the result.
 func TestConfigSeverityAndFailLevel(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	dir := writeTree(t, map[string]string{"site.conf": siteWithError})
+	dir := testfiles.Tree(t, map[string]string{"site.conf": siteWithError})
 	site := filepath.Join(dir, "site.conf")
 	if code, out, _ := runCLI(t, "check", "--color", "never", site); code != exitFindings || !strings.Contains(out, "error: unknown directive") {
 		t.Fatalf("without a configuration: exit %d\n%s", code, out)
@@ -92,7 +78,7 @@ func TestConfigSeverityAndFailLevel(t *testing.T) {
 // the host's configuration, which the root stands for), and --root wins.
 func TestConfigRoot(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	dir := writeTree(t, map[string]string{
+	dir := testfiles.Tree(t, map[string]string{
 		".fcgilint.yaml":             "root: image\n",
 		"image/etc/nginx/nginx.conf": "events {}\nhttp {\n    foo_bar 1;\n}\n",
 		"other/etc/nginx/nginx.conf": "events {}\nhttp {\n}\n",
@@ -118,7 +104,7 @@ func TestConfigRoot(t *testing.T) {
 // template is checked as asked.
 func TestScanPassesOverTemplates(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	dir := writeTree(t, map[string]string{
+	dir := testfiles.Tree(t, map[string]string{
 		"roles/nginx/templates/site.conf.j2":     "server {\n  listen {{ port }};\n{% for l in locations %}\n}\n",
 		"roles/nginx/files/conf.d/gzip.conf":     "gzip on;\n",
 		"modules/nginx/templates/nginx.conf.erb": "user <%= @user %>;\n",

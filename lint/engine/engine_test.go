@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/fcgilint/fcgilint/internal/gentree"
+	"github.com/fcgilint/fcgilint/internal/testfiles"
 	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/diag"
 	"github.com/fcgilint/fcgilint/lint/discover"
@@ -15,24 +16,14 @@ import (
 	"github.com/fcgilint/fcgilint/lint/files"
 )
 
-func write(t *testing.T, path, src string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // A snippet the main configuration includes is checked once, in the
 // include's context; a site nothing includes is checked on its own in the
 // context its directives imply, so neither gets a false "not allowed here".
 func TestCheckLoadsSetsAndLeftovers(t *testing.T) {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "nginx.conf"), "events {}\nhttp {\n  include snippets/*.conf;\n}\n")
-	write(t, filepath.Join(dir, "snippets", "gzip.conf"), "gzip on;\n")
-	write(t, filepath.Join(dir, "sites-available", "site"), "server {\n  listen 80;\n  location / { fastcgi_index index.php; fastcgi_index index.php; }\n}\n")
+	testfiles.Write(t, filepath.Join(dir, "nginx.conf"), "events {}\nhttp {\n  include snippets/*.conf;\n}\n")
+	testfiles.Write(t, filepath.Join(dir, "snippets", "gzip.conf"), "gzip on;\n")
+	testfiles.Write(t, filepath.Join(dir, "sites-available", "site"), "server {\n  listen 80;\n  location / { fastcgi_index index.php; fastcgi_index index.php; }\n}\n")
 	found, err := discover.Paths([]string{dir})
 	if err != nil {
 		t.Fatal(err)
@@ -83,12 +74,12 @@ func BenchmarkCheckTree(b *testing.B) {
 // pools of that machine's php-fpm, found where its distribution keeps them.
 func TestNginxAloneFindsTheMachinesPools(t *testing.T) {
 	root := t.TempDir()
-	write(t, filepath.Join(root, "etc/os-release"), "ID=debian\n")
-	write(t, filepath.Join(root, "etc/passwd"), "root:x:0:0::/root:/bin/sh\nwww-data:x:33:33::/var/www:/bin/sh\n")
-	write(t, filepath.Join(root, "etc/group"), "root:x:0:\nwww-data:x:33:\n")
-	write(t, filepath.Join(root, "etc/nginx/nginx.conf"), "user www-data;\nevents {}\nhttp {\n  server {\n    location ~ \\.php$ {\n      fastcgi_pass unix:/run/php/php8.1-fpm.sock;\n    }\n  }\n}\n")
-	write(t, filepath.Join(root, "etc/php/8.2/fpm/php-fpm.conf"), "[global]\npid = /run/php/php8.2-fpm.pid\nerror_log = /var/log/php8.2-fpm.log\ninclude = /etc/php/8.2/fpm/pool.d/*.conf\n")
-	write(t, filepath.Join(root, "etc/php/8.2/fpm/pool.d/www.conf"), "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.2-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = static\npm.max_children = 2\n")
+	testfiles.Write(t, filepath.Join(root, "etc/os-release"), "ID=debian\n")
+	testfiles.Write(t, filepath.Join(root, "etc/passwd"), "root:x:0:0::/root:/bin/sh\nwww-data:x:33:33::/var/www:/bin/sh\n")
+	testfiles.Write(t, filepath.Join(root, "etc/group"), "root:x:0:\nwww-data:x:33:\n")
+	testfiles.Write(t, filepath.Join(root, "etc/nginx/nginx.conf"), "user www-data;\nevents {}\nhttp {\n  server {\n    location ~ \\.php$ {\n      fastcgi_pass unix:/run/php/php8.1-fpm.sock;\n    }\n  }\n}\n")
+	testfiles.Write(t, filepath.Join(root, "etc/php/8.2/fpm/php-fpm.conf"), "[global]\npid = /run/php/php8.2-fpm.pid\nerror_log = /var/log/php8.2-fpm.log\ninclude = /etc/php/8.2/fpm/pool.d/*.conf\n")
+	testfiles.Write(t, filepath.Join(root, "etc/php/8.2/fpm/pool.d/www.conf"), "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.2-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = static\npm.max_children = 2\n")
 	for _, d := range []string{"run/php", "var/log"} {
 		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
 			t.Fatal(err)
@@ -108,7 +99,7 @@ func TestNginxAloneFindsTheMachinesPools(t *testing.T) {
 		t.Fatalf("want the stale socket reported, got %v", pass.Diagnostics())
 	}
 	// Without a root or a profile, the php-fpm side is unknown: no guess.
-	write(t, filepath.Join(root, "plain/nginx.conf"), "events {}\nhttp { server { location / { fastcgi_pass unix:/nowhere.sock; } } }\n")
+	testfiles.Write(t, filepath.Join(root, "plain/nginx.conf"), "events {}\nhttp { server { location / { fastcgi_pass unix:/nowhere.sock; } } }\n")
 	plain := engine.Check([]discover.File{{Path: filepath.Join(root, "plain/nginx.conf"), Kind: discover.Nginx, Main: true}}, engine.Options{FS: &files.FS{}})
 	if len(plain.FPM) != 0 || len(plain.Diagnostics()) != 0 {
 		t.Fatalf("without a machine, no pools may be assumed: %d sets, %v", len(plain.FPM), plain.Diagnostics())
@@ -119,8 +110,8 @@ func TestNginxAloneFindsTheMachinesPools(t *testing.T) {
 // includes, never the pools of the machine fcgilint runs on.
 func TestFPMTreeReadsItsOwnPools(t *testing.T) {
 	repo := t.TempDir()
-	write(t, filepath.Join(repo, "etc/php/8.2/fpm/php-fpm.conf"), "[global]\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n")
-	write(t, filepath.Join(repo, "etc/php/8.2/fpm/pool.d/app.conf"), "[app]\nuser = www-data\nlisten = /run/php/app.sock\npm = static\npm.max_children = 1\n")
+	testfiles.Write(t, filepath.Join(repo, "etc/php/8.2/fpm/php-fpm.conf"), "[global]\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n")
+	testfiles.Write(t, filepath.Join(repo, "etc/php/8.2/fpm/pool.d/app.conf"), "[app]\nuser = www-data\nlisten = /run/php/app.sock\npm = static\npm.max_children = 1\n")
 	found, err := discover.Paths([]string{repo})
 	if err != nil {
 		t.Fatal(err)
@@ -143,8 +134,8 @@ func TestFPMTreeReadsItsOwnPools(t *testing.T) {
 // it, and on its own in the main context.
 func TestMainContextPiecesAreNotMainConfigurations(t *testing.T) {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "nginx.conf"), "include modules-enabled/*.conf;\nevents {}\nhttp {}\n")
-	write(t, filepath.Join(dir, "modules-enabled", "50-limits.conf"), "worker_rlimit_nofile 4096;\n")
+	testfiles.Write(t, filepath.Join(dir, "nginx.conf"), "include modules-enabled/*.conf;\nevents {}\nhttp {}\n")
+	testfiles.Write(t, filepath.Join(dir, "modules-enabled", "50-limits.conf"), "worker_rlimit_nofile 4096;\n")
 	for _, target := range []string{dir, filepath.Join(dir, "modules-enabled")} {
 		found, err := discover.Paths([]string{target})
 		if err != nil {
@@ -168,7 +159,7 @@ func TestMainContextPiecesAreNotMainConfigurations(t *testing.T) {
 func TestStandaloneSiteReadsStockFiles(t *testing.T) {
 	root := t.TempDir()
 	site := "server {\n  listen 80;\n  location ~ \\.php$ {\n    include fastcgi_params;\n    fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    fastcgi_pass 127.0.0.1:9000;\n  }\n}\n"
-	write(t, filepath.Join(root, "app/docker/nginx/default.conf"), site)
+	testfiles.Write(t, filepath.Join(root, "app/docker/nginx/default.conf"), site)
 	found := []discover.File{{Path: "/app/docker/nginx/default.conf", Kind: discover.Nginx}}
 	fsys := &files.FS{Root: root}
 
@@ -177,7 +168,7 @@ func TestStandaloneSiteReadsStockFiles(t *testing.T) {
 		t.Fatalf("without nginx's directory: want one note about fastcgi_params, got %v", ds)
 	}
 
-	write(t, filepath.Join(root, "etc/nginx/fastcgi_params"), "fastcgi_param QUERY_STRING $query_string;\nfastcgi_param REQUEST_METHOD $request_method;\n")
+	testfiles.Write(t, filepath.Join(root, "etc/nginx/fastcgi_params"), "fastcgi_param QUERY_STRING $query_string;\nfastcgi_param REQUEST_METHOD $request_method;\n")
 	pass := engine.Check(found, engine.Options{FS: fsys})
 	if ds := pass.Diagnostics(); len(ds) != 0 {
 		t.Fatalf("with /etc/nginx/fastcgi_params: want no finding, got %v", ds)

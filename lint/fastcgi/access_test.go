@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/fcgilint/fcgilint/internal/testfiles"
 	"github.com/fcgilint/fcgilint/lint/files"
 	"github.com/fcgilint/fcgilint/lint/fpm"
 	"github.com/fcgilint/fcgilint/lint/hostdb"
@@ -14,15 +15,7 @@ import (
 func testDB(t *testing.T) (*hostdb.DB, *files.FS) {
 	t.Helper()
 	dir := t.TempDir()
-	write := func(name, s string) {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, s string) { testfiles.Write(t, filepath.Join(dir, name), s) }
 	write("etc/passwd", "root:x:0:0::/:/bin/sh\nwww-data:x:33:33::/:/bin/sh\nshop:x:1001:1001::/:/bin/sh\napache:x:48:48::/:/bin/sh\n")
 	write("etc/group", "root:x:0:\nwww-data:x:33:\nshop:x:1001:www-data\napache:x:48:\n")
 	fs := &files.FS{Root: dir}

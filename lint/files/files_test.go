@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/fcgilint/fcgilint/internal/testfiles"
 )
 
 // glob(3) without GLOB_PERIOD, which nginx and php-fpm both call, matches a
@@ -14,13 +16,7 @@ import (
 func TestGlobHidesDotFilesLikeGlob3(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"site.conf", ".default.conf", ".hidden/x.conf", "shown/y.conf"} {
-		p := filepath.Join(dir, "conf.d", name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testfiles.Write(t, filepath.Join(dir, "conf.d", name), "")
 	}
 	fsys := &FS{Root: dir}
 	fsys.SetOverlay("/conf.d/.unsaved.conf", []byte("x"))

@@ -6,23 +6,14 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/fcgilint/fcgilint/internal/testfiles"
 	"github.com/fcgilint/fcgilint/lint/files"
 	"github.com/fcgilint/fcgilint/lint/hostdb"
 )
 
 func TestResolver(t *testing.T) {
 	root := t.TempDir()
-	write := func(p, s string) {
-		t.Helper()
-		full := filepath.Join(root, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("etc/hosts", "127.0.0.1 localhost # loopback\n10.0.0.5 php-fpm PHP.internal\nbogus line\n")
+	testfiles.Write(t, filepath.Join(root, "etc/hosts"), "127.0.0.1 localhost # loopback\n10.0.0.5 php-fpm PHP.internal\nbogus line\n")
 	r := &Resolver{DB: hostdb.Load(&files.FS{Root: root})}
 	got := r.Resolve([]string{"php-fpm", "php.INTERNAL", "10.1.2.3", "::1", "db"})
 	want := map[string]Resolution{"php-fpm": Resolved, "php.INTERNAL": Resolved, "10.1.2.3": Resolved, "::1": Resolved, "db": Unresolved}

@@ -6,21 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fcgilint/fcgilint/internal/testfiles"
 	"github.com/fcgilint/fcgilint/lint/files"
 )
-
-func write(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 func names(ns []*Node) string {
 	var out []string
@@ -32,7 +20,7 @@ func names(ns []*Node) string {
 
 func TestIncludesResolveAgainstMainDirectoryInContext(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	testfiles.WriteTree(t, dir, map[string]string{
 		"nginx.conf":            "events {}\nhttp {\n include sites/*.conf;\n include nothing/*.conf;\n}\n",
 		"sites/b.conf":          "server { location / { include snippets/php.conf; } }\n",
 		"sites/a.conf":          "server { listen 81; }\n",
@@ -60,7 +48,7 @@ func TestIncludesResolveAgainstMainDirectoryInContext(t *testing.T) {
 
 func TestIncludeProblems(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	testfiles.WriteTree(t, dir, map[string]string{
 		"nginx.conf":     "events {}\nhttp {\n include missing.conf;\n include loop/*.conf;\n include twice.conf;\n server { include twice.conf; }\n}\n",
 		"loop/self.conf": "include loop/*.conf;\n",
 		"twice.conf":     "gzip on;\n",
@@ -94,7 +82,7 @@ func TestIncludeProblems(t *testing.T) {
 
 func TestStandaloneContextInference(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	testfiles.WriteTree(t, dir, map[string]string{
 		"site.conf":    "server { listen 80; location / { try_files $uri =404; } }\n",
 		"snippet.conf": "fastcgi_split_path_info ^(.+\\.php)(/.+)$;\nfastcgi_pass 127.0.0.1:9000;\n",
 		"params":       "fastcgi_param A b;\n",
@@ -116,7 +104,7 @@ func TestStandaloneContextInference(t *testing.T) {
 
 func TestMirrorPrefix(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	testfiles.WriteTree(t, dir, map[string]string{
 		"etc/nginx/nginx.conf":        "events {}\nhttp { include /etc/nginx/sites-enabled/*; }\n",
 		"etc/nginx/sites-enabled/one": "server { listen 80; }\n",
 	})
@@ -130,7 +118,7 @@ func TestMirrorPrefix(t *testing.T) {
 // include; the finding says it is a dangling link and where it points.
 func TestDanglingLinkInclude(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{"nginx.conf": "events {}\nhttp {\n include sites-enabled/*;\n}\n"})
+	testfiles.WriteTree(t, dir, map[string]string{"nginx.conf": "events {}\nhttp {\n include sites-enabled/*;\n}\n"})
 	if err := os.MkdirAll(filepath.Join(dir, "sites-enabled"), 0o755); err != nil {
 		t.Fatal(err)
 	}

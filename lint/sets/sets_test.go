@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fcgilint/fcgilint/internal/testfiles"
 	"github.com/fcgilint/fcgilint/lint/discover"
 	"github.com/fcgilint/fcgilint/lint/engine"
 	"github.com/fcgilint/fcgilint/lint/files"
@@ -32,16 +33,7 @@ var tree = map[string]string{
 // to sites-available/app as Debian does, and makes it the working directory.
 func writeTree(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	for name, content := range tree {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := testfiles.Tree(t, tree)
 	enabled := filepath.Join(dir, "etc", "nginx", "sites-enabled")
 	if err := os.MkdirAll(enabled, 0o755); err != nil {
 		t.Fatal(err)

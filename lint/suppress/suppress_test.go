@@ -2,13 +2,13 @@ package suppress_test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/fcgilint/fcgilint/internal/testfiles"
 	"github.com/fcgilint/fcgilint/lint/config"
 	"github.com/fcgilint/fcgilint/lint/diag"
 	"github.com/fcgilint/fcgilint/lint/discover"
@@ -21,16 +21,7 @@ import (
 // does, and returns the findings as "FILE:LINE RULE" plus their messages.
 func check(t *testing.T, tree map[string]string, cfg *config.Config) ([]string, []diag.Diagnostic) {
 	t.Helper()
-	dir := t.TempDir()
-	for name, src := range tree {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := testfiles.Tree(t, tree)
 	found, err := discover.Paths([]string{dir})
 	if err != nil {
 		t.Fatal(err)

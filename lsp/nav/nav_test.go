@@ -1,13 +1,13 @@
 package nav
 
 import (
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"unicode/utf16"
 
+	"github.com/fcgilint/fcgilint/internal/testfiles"
 	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/diag"
 	"github.com/fcgilint/fcgilint/lint/discover"
@@ -31,13 +31,7 @@ func newFixture(t testing.TB, tree map[string]string) *fixture {
 	for name, src := range tree {
 		src = strings.ReplaceAll(src, "DIR", dir)
 		fx.files[name] = src
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testfiles.Write(t, filepath.Join(dir, name), src)
 	}
 	fx.pass = checkDir(t, dir)
 	return fx

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/fcgilint/fcgilint/internal/testfiles"
 	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/diag"
 	"github.com/fcgilint/fcgilint/lint/engine"
@@ -112,15 +113,7 @@ func FuzzNav(f *testing.F) {
 			return
 		}
 		dir := t.TempDir()
-		write := func(name, src string) {
-			p := filepath.Join(dir, name)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		write := func(name, src string) { testfiles.Write(t, filepath.Join(dir, name), src) }
 		write("nginx.conf", "events {}\nhttp {\n include conf.d/*.conf;\n}\n")
 		write("conf.d/site.conf", nginxSrc)
 		write("php-fpm.conf", "[global]\ninclude = "+dir+"/pool.d/*.conf\n")

@@ -24,12 +24,16 @@ measure() { # prints "seconds maxrss_kib" per run, the time to the millisecond
 
 nginx_runs=$(measure nginx -t -q -c "$work/root/etc/nginx/nginx.conf")
 lint_runs=$(measure "$work/fcgilint" check --root "$work/root" -f json)
+low_runs=$(measure "$work/fcgilint" check --low-memory --root "$work/root" -f json)
 "$work/fcgilint" check --root "$work/root" >/dev/null 2>"$work/summary" || true
 
 nginx_s=$(echo "$nginx_runs" | awk '{print $1}' | median)
 lint_s=$(echo "$lint_runs" | awk '{print $1}' | median)
 lint_rss=$(echo "$lint_runs" | awk '{print $2}' | sort -n | tail -1)
+low_s=$(echo "$low_runs" | awk '{print $1}' | median)
+low_rss=$(echo "$low_runs" | awk '{print $2}' | sort -n | tail -1)
 echo "tree: $sites sites, $pools pools; $runs runs each"
 echo "nginx -t        median ${nginx_s}s"
 echo "fcgilint check  median ${lint_s}s, peak RSS $((lint_rss / 1024)) MiB ($(cat "$work/summary"))"
 awk -v a="$lint_s" -v b="$nginx_s" 'BEGIN { if (b > 0) printf "ratio fcgilint/nginx: %.2f (target <= 0.40)\n", a / b }'
+echo "--low-memory    median ${low_s}s, peak RSS $((low_rss / 1024)) MiB"

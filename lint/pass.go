@@ -35,7 +35,8 @@ type Pass struct {
 
 	mu    sync.Mutex
 	diags []diag.Diagnostic
-	memo  map[any]*memoEntry
+	memo  *memoTable
+	host  *memoTable
 	// reported counts the findings of each rule in each file; beyond
 	// MaxPerFileRule, the first one left out is kept in overflow.
 	reported map[fileRule]int
@@ -58,6 +59,12 @@ type memoEntry struct {
 	fault any
 }
 
+// memoTable holds the values of Memo or HostMemo.
+type memoTable struct {
+	mu      sync.Mutex
+	entries map[any]*memoEntry
+}
+
 // Memo returns what build makes for key, building it once per pass: a model
 // several rules read (the cross-check of nginx against php-fpm) is computed
 // once however many rules use it. Rules that ask while it is being built
@@ -65,15 +72,38 @@ type memoEntry struct {
 // build runs without the pass's lock held, and may ask Memo for other keys.
 func (p *Pass) Memo(key any, build func() any) any {
 	p.mu.Lock()
-	e, ok := p.memo[key]
+	if p.memo == nil {
+		p.memo = &memoTable{}
+	}
+	t := p.memo
+	p.mu.Unlock()
+	return t.get(key, build)
+}
+
+// HostMemo is Memo for what depends only on the target machine and the
+// php-fpm sets (its users and groups, host names, the pools' listeners),
+// which a pass shares with its forks.
+func (p *Pass) HostMemo(key any, build func() any) any {
+	p.mu.Lock()
+	if p.host == nil {
+		p.host = &memoTable{}
+	}
+	t := p.host
+	p.mu.Unlock()
+	return t.get(key, build)
+}
+
+func (t *memoTable) get(key any, build func() any) any {
+	t.mu.Lock()
+	e, ok := t.entries[key]
 	if !ok {
 		e = &memoEntry{done: make(chan struct{})}
-		if p.memo == nil {
-			p.memo = map[any]*memoEntry{}
+		if t.entries == nil {
+			t.entries = map[any]*memoEntry{}
 		}
-		p.memo[key] = e
+		t.entries[key] = e
 	}
-	p.mu.Unlock()
+	t.mu.Unlock()
 	if ok {
 		<-e.done
 		if e.fault != nil {
@@ -92,12 +122,25 @@ func (p *Pass) Memo(key any, build func() any) any {
 	return e.v
 }
 
+// Fork is a pass over nginx and p's php-fpm sets, for the same machine
+// and settings, sharing p's HostMemo values: a host checked a batch of
+// sites at a time looks its users, names and pools up once.
+func (p *Pass) Fork(nginx []*nginxconf.Config) *Pass {
+	p.mu.Lock()
+	if p.host == nil {
+		p.host = &memoTable{}
+	}
+	host := p.host
+	p.mu.Unlock()
+	return &Pass{FS: p.FS, Nginx: nginx, FPM: p.FPM, NginxVersion: p.NginxVersion, Profile: p.Profile, NginxUser: p.NginxUser, host: host}
+}
+
 type machineDBKey struct{}
 
 // MachineDB is the target machine's /etc/passwd, /etc/group and /etc/hosts
 // (under FS's root), read once per pass for every rule that looks a name up.
 func (p *Pass) MachineDB() *hostdb.DB {
-	return p.Memo(machineDBKey{}, func() any { return hostdb.Load(p.FS) }).(*hostdb.DB)
+	return p.HostMemo(machineDBKey{}, func() any { return hostdb.Load(p.FS) }).(*hostdb.DB)
 }
 
 // Report records a finding.

@@ -102,7 +102,9 @@ var NginxHostNotFound = Register(&Rule{
 			return
 		}
 		live := filepath.Clean(p.FS.Root) == "/"
-		res := &nginxconf.Resolver{DB: p.MachineDB(), Live: live}
+		// One resolver for the pass and its forks, which ask for the same
+		// names (a site checked in a batch asks for the upstreams of http).
+		res := p.HostMemo(resolverKey{}, func() any { return &nginxconf.Resolver{DB: p.MachineDB(), Live: live} }).(*nginxconf.Resolver)
 		var names []string
 		for _, u := range uses {
 			names = append(names, u.host)
@@ -124,6 +126,8 @@ var NginxHostNotFound = Register(&Rule{
 		}
 	},
 })
+
+type resolverKey struct{}
 
 // validServerParams reports whether an upstream server line's parameters
 // are all valid, so that nginx gets to its address (ngx_http_upstream_server

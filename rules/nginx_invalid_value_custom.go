@@ -223,7 +223,7 @@ nodes:
 			formats = map[string]bool{"combined": true}
 			continue
 		}
-		if formats == nil || (n.Name() != "log_format" && n.Name() != "access_log") || varSpace(n.Ctx) != "http" {
+		if formats == nil || (n.Name() != "log_format" && n.Name() != "access_log") || nginxconf.VarSpace(n.Ctx) != "http" {
 			continue
 		}
 		spec, st := n.Spec(p.NginxVersion)

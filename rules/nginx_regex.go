@@ -33,7 +33,7 @@ var NginxRegex = Register(&Rule{
 			}
 			if n.Ctx == nginxconf.CtxEntries {
 				// map keys: ~regex or ~*regex.
-				if o := entryOwner(n); o != nil && o.Name() == "map" && len(n.Dir.Args) == 1 && n.Dir.Terminated() && n.Dir.Block == nil {
+				if o := nginxconf.EntryOwner(n); o != nil && o.Name() == "map" && len(n.Dir.Args) == 1 && n.Dir.Terminated() && n.Dir.Block == nil {
 					if k := n.Name(); strings.HasPrefix(k, "~") {
 						if msg := pcreStructureError(strings.TrimPrefix(k[1:], "*")); msg != "" {
 							p.Report(diag.Diagnostic{Rule: "nginx-regex", Severity: diag.Error,

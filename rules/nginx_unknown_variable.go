@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -44,97 +43,19 @@ var NginxUnknownVariable = Register(&Rule{
 	},
 })
 
-// namedCaptureRe finds the names PCRE gives to groups.
-var namedCaptureRe = regexp.MustCompile(`\(\?(?:P?<([A-Za-z_][A-Za-z0-9_]*)>|'([A-Za-z_][A-Za-z0-9_]*)')`)
-
-// varSpace is "http" or "stream": the two kinds of variables.
-func varSpace(ctx nginxconf.Context) string {
-	switch ctx {
-	case nginxconf.CtxHTTPMain, nginxconf.CtxHTTPSrv, nginxconf.CtxHTTPLoc, nginxconf.CtxHTTPUps,
-		nginxconf.CtxHTTPSif, nginxconf.CtxHTTPLif, nginxconf.CtxHTTPLmt:
-		return "http"
-	case nginxconf.CtxStreamMain, nginxconf.CtxStreamSrv, nginxconf.CtxStreamUps:
-		return "stream"
-	}
-	return ""
-}
-
-// entryOwner returns the block directive an entry line belongs to.
-func entryOwner(n *nginxconf.Node) *nginxconf.Node {
-	for p := n.Parent; p != nil && p.Dir != nil; p = p.Parent {
-		if p.IsInclude() {
-			continue
-		}
-		if p.Ctx != nginxconf.CtxEntries {
-			return p
-		}
-	}
-	return nil
-}
-
-// definers name the directives whose first argument defines a variable.
-var definers = map[string]bool{"set": true, "perl_set": true, "js_set": true, "js_var": true,
-	"auth_request_set": true, "set_by_lua": true, "set_by_lua_block": true, "set_by_lua_file": true}
-
 func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
-	defined := map[string]map[string]bool{"http": {}, "stream": {}}
-	define := func(space, token string) {
-		if space == "" || !strings.HasPrefix(token, "$") {
-			return
-		}
-		defined[space][strings.ToLower(token[1:])] = true
-	}
-	defineCaptures := func(w string) {
-		if !strings.Contains(w, "(?") {
-			return
-		}
-		for _, m := range namedCaptureRe.FindAllStringSubmatch(w, -1) {
-			name := strings.ToLower(m[1] + m[2])
-			defined["http"][name] = true
-			defined["stream"][name] = true
-		}
-	}
-	// Pass 1: definitions, anywhere in the configuration. (Raw Lua is
-	// skipped, and so is all it holds, which is raw too.)
-	for _, n := range cfg.Nodes() {
-		if n.Ctx == nginxconf.CtxRaw || n.Dir == nil {
-			continue
-		}
-		defineCaptures(n.Name())
-		for _, a := range n.Dir.Args {
-			defineCaptures(a.Value)
-		}
-		if n.Ctx == nginxconf.CtxEntries {
-			if o := entryOwner(n); o != nil && o.Name() == "geoip2" {
-				define(varSpace(o.Ctx), n.Name())
-			}
-			continue
-		}
-		space := varSpace(n.Ctx)
-		nargs := n.NArgs()
-		if nargs == 0 {
-			continue
-		}
-		switch {
-		case definers[n.Name()]:
-			define(space, n.Arg(0))
-		case n.Name() == "map" || n.Name() == "split_clients":
-			if nargs == 2 {
-				define(space, n.Arg(1))
-			}
-		case n.Name() == "geo":
-			define(space, n.Arg(nargs-1))
-		default:
-			if spec, st := n.Spec(p.NginxVersion); st == nginxconf.Known && strings.HasPrefix(spec.Handler, "ndk_set_var") {
-				define(space, n.Arg(0))
-			}
-		}
+	// Pass 1: definitions, anywhere in the configuration, and in the
+	// batches of sites loaded before (see nginxconf.Sites).
+	defined := nginxconf.NewDefined()
+	defined.Collect(cfg.Nodes(), p.NginxVersion)
+	if cfg.Sites != nil {
+		defined.Merge(cfg.Sites.Defined)
 	}
 	type spaceName struct{ space, name string }
 	builtin := map[spaceName]bool{} // whether nginx defines it
 	known := func(space, name string) bool {
 		name = strings.ToLower(name)
-		if defined[space][name] {
+		if defined.Has(space, name) {
 			return true
 		}
 		key := spaceName{space, name}
@@ -148,27 +69,44 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 	report := func(n *nginxconf.Node, i int, msg string) {
 		p.Report(diag.Diagnostic{Rule: "nginx-unknown-variable", Severity: diag.Error, Message: msg, Location: n.ArgSpan(i)})
 	}
+	// A host checked a batch of sites at a time (nginxconf.Sites) may
+	// define the variable in a later batch: the finding is noted, and
+	// dropped at the end if so.
+	reportUnknown := func(n *nginxconf.Node, i int, space, name, msg string) {
+		d := diag.Diagnostic{Rule: "nginx-unknown-variable", Severity: diag.Error, Message: msg, Location: n.ArgSpan(i)}
+		if cfg.Sites != nil {
+			cfg.Sites.NoteUndefined(space, name, d)
+		}
+		p.Report(d)
+	}
 	// What a script's text says depends on the text and the space only,
 	// and the same texts come back in every site
 	// ($document_root$fastcgi_script_name): each is judged once.
-	judged := map[spaceName][]string{}
+	// A verdict is a message, and the variable it finds unknown ("" for a
+	// script nginx cannot read).
+	type verdict struct{ msg, unknown string }
+	judged := map[spaceName][]verdict{}
 	checkScript := func(n *nginxconf.Node, space string, i int, text string) {
-		msgs, seen := judged[spaceName{space, text}]
+		verdicts, seen := judged[spaceName{space, text}]
 		if !seen {
 			names, bad := scriptVariables(text)
 			if bad != "" {
-				msgs = append(msgs, fmt.Sprintf("%s in \"%s\": nginx refuses the configuration; write ${name} for a variable next to letters", bad, text))
+				verdicts = append(verdicts, verdict{msg: fmt.Sprintf("%s in \"%s\": nginx refuses the configuration; write ${name} for a variable next to letters", bad, text)})
 			} else {
 				for _, name := range names {
 					if !known(space, name) {
-						msgs = append(msgs, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines $%s (a typo, a missing prefix such as $http_, or a set/map that is not included?)", name, name))
+						verdicts = append(verdicts, verdict{fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines $%s (a typo, a missing prefix such as $http_, or a set/map that is not included?)", name, name), name})
 					}
 				}
 			}
-			judged[spaceName{space, text}] = msgs
+			judged[spaceName{space, text}] = verdicts
 		}
-		for _, msg := range msgs {
-			report(n, i, msg)
+		for _, v := range verdicts {
+			if v.unknown != "" {
+				reportUnknown(n, i, space, v.unknown, v.msg)
+			} else {
+				report(n, i, v.msg)
+			}
 		}
 	}
 	// Pass 2: uses.
@@ -178,12 +116,12 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 		}
 		if n.Ctx == nginxconf.CtxEntries {
 			// The result column of a map is a script.
-			if o := entryOwner(n); o != nil && o.Name() == "map" && len(n.Dir.Args) == 1 && n.Dir.Terminated() && n.Dir.Block == nil && n.Name() != "include" {
-				checkScript(n, varSpace(o.Ctx), 0, n.Dir.Args[0].Value)
+			if o := nginxconf.EntryOwner(n); o != nil && o.Name() == "map" && len(n.Dir.Args) == 1 && n.Dir.Terminated() && n.Dir.Block == nil && n.Name() != "include" {
+				checkScript(n, nginxconf.VarSpace(o.Ctx), 0, n.Dir.Args[0].Value)
 			}
 			continue
 		}
-		space := varSpace(n.Ctx)
+		space := nginxconf.VarSpace(n.Ctx)
 		if space == "" || !n.Dir.Terminated() {
 			continue
 		}
@@ -202,7 +140,7 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 				continue
 			}
 			if v, ok := ifVariable(args); ok && !known(space, v) {
-				report(n, 0, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines $%s", v, v))
+				reportUnknown(n, 0, space, v, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines $%s", v, v))
 			}
 			idx, text := ifScripts(args)
 			for k, i := range idx {
@@ -213,12 +151,12 @@ func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
 			continue
 		case "geo":
 			if len(args) == 2 && strings.HasPrefix(args[0], "$") && !known(space, args[0][1:]) {
-				report(n, 0, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines %s", args[0][1:], args[0]))
+				reportUnknown(n, 0, space, args[0][1:], fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines %s", args[0][1:], args[0]))
 			}
 			continue
 		case "charset":
 			if strings.HasPrefix(args[0], "$") && !known(space, args[0][1:]) {
-				report(n, 0, fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines %s", args[0][1:], args[0]))
+				reportUnknown(n, 0, space, args[0][1:], fmt.Sprintf("unknown \"%s\" variable: nginx refuses the configuration; nothing defines %s", args[0][1:], args[0]))
 			}
 			continue
 		}

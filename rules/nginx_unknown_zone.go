@@ -63,7 +63,7 @@ func checkZones(p *lint.Pass, cfg *nginxconf.Config) {
 		if n.Ctx == nginxconf.CtxRaw || n.Ctx == nginxconf.CtxEntries {
 			continue
 		}
-		space := varSpace(n.Ctx)
+		space := nginxconf.VarSpace(n.Ctx)
 		if space == "" || !n.Dir.Terminated() || n.Dir.Block != nil || len(n.Dir.Args) == 0 {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/fcgilint/fcgilint/lint/diag"
@@ -27,6 +28,7 @@ type checkFlags struct {
 	color        string
 	configPath   string
 	noConfig     bool
+	lowMemory    bool
 }
 
 func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, []string, error) {
@@ -46,6 +48,7 @@ func parseCheckFlags(args []string, stderr io.Writer) (*checkFlags, []string, er
 	fs.StringVar(&cf.configPath, "c", "", "read the configuration from `file` instead of the .fcgilint.yaml found upward from the first PATH")
 	fs.StringVar(&cf.configPath, "config", "", "read the configuration from `file` instead of the .fcgilint.yaml found upward from the first PATH")
 	fs.BoolVar(&cf.noConfig, "no-config", false, "read no configuration file")
+	fs.BoolVar(&cf.lowMemory, "low-memory", false, "check a large host's sites a batch at a time: the same findings in about half the memory, for 1.5 to 2 times the time")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: fcgilint check [flags] [PATH...]\n\nLint nginx and php-fpm configuration files or directories; with no PATH, this host's configs.\nA named file that an nginx.conf or php-fpm.conf above it includes is checked within that whole configuration.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -145,6 +148,14 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		FPMPrefix:    cf.fpmPrefix,
 		Env:          engine.Environ(),
 		Config:       cfg,
+	}
+	if cf.lowMemory {
+		checkOpts.SiteBudget = engine.LowMemorySiteBudget
+		// A check paces its GC for speed (paceCheckGC); asked to save
+		// memory, it collects each batch of sites once judged.
+		if os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(100)
+		}
 	}
 	// A named site, snippet or pool is checked within the configuration
 	// set that reads it (see lint/sets): pre-commit names only the files

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fcgilint/fcgilint/internal/gentree"
+	"github.com/fcgilint/fcgilint/internal/testfiles"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -205,5 +207,35 @@ func TestPathsInsideTheRootAreTheTargetsFiles(t *testing.T) {
 	}
 	if !strings.Contains(outs[0], `"/etc/nginx/sites-enabled/shop.example.com"`) {
 		t.Errorf("files are not named as the target machine names them:\n%s", outs[0])
+	}
+}
+
+// --low-memory checks a host's sites a batch at a time and reports what a
+// whole check reports, here on a generated host of 600 sites (a dozen
+// batches) where sites far apart conflict: a duplicate default server and
+// a variable used in one site and set in another.
+func TestLowMemoryReportsWhatAWholeCheckReports(t *testing.T) {
+	root := t.TempDir()
+	if err := gentree.Generate(gentree.Tree{Root: root, Sites: 600, Pools: 5}); err != nil {
+		t.Fatal(err)
+	}
+	sites := filepath.Join(root, "etc/nginx/sites-enabled")
+	testfiles.Write(t, filepath.Join(sites, "site10.conf"), "server {\n  listen 8080 default_server;\n  return 200 $set_far_away$nowhere;\n}\n")
+	testfiles.Write(t, filepath.Join(sites, "site590.conf"), "server {\n  listen 8080 default_server;\n  set $set_far_away 1;\n}\n")
+	_, whole, _ := runCLI(t, "check", "--root", root, "-f", "json")
+	code, batched, stderr := runCLI(t, "check", "--low-memory", "--root", root, "-f", "json")
+	if code != exitFindings {
+		t.Fatalf("--low-memory: exit %d, want %d\n%s", code, exitFindings, stderr)
+	}
+	if whole != batched {
+		t.Errorf("--low-memory reports otherwise\nwhole:\n%s\nbatched:\n%s", whole, batched)
+	}
+	for _, want := range []string{`a duplicate default server for 0.0.0.0:8080`, `unknown \"nowhere\" variable`, `"files": 610,`} {
+		if !strings.Contains(whole, want) {
+			t.Errorf("the report lacks %s:\n%s", want, whole)
+		}
+	}
+	if strings.Contains(whole, "set_far_away") {
+		t.Errorf("a variable set in another site is reported:\n%s", whole)
 	}
 }

@@ -48,7 +48,19 @@ type Options struct {
 	// in the options above left empty, turns rules off, overrides
 	// severities and ignores paths; its Root is for whoever builds FS.
 	Config *config.Config
+	// SiteBudget, when positive, is how much text of sites (in bytes) a
+	// check holds in full at once: a host with more is checked a batch of
+	// sites at a time (see nginxconf.Sites), with the same findings in a
+	// fraction of the memory and more time. 0 holds every set whole.
+	SiteBudget int
 }
+
+// LowMemorySiteBudget is the SiteBudget of `fcgilint check --low-memory`:
+// about a hundred typical sites, whose model takes a megabyte. Measured on
+// generated Debian-style hosts (bench/check-vs-nginx.sh), the peak RSS of
+// a check of 2,000 sites goes from 36 to 21 MiB for 1.7 times the time,
+// and of 8,000 sites from 117 to about 45 MiB.
+const LowMemorySiteBudget = 64 << 10
 
 // Check loads every configuration set of found and runs the rules over them.
 // Main configurations are loaded with everything they include; files no main
@@ -61,7 +73,11 @@ type Options struct {
 func Check(found []discover.File, opts Options) *lint.Pass {
 	opts = withConfig(opts)
 	pass := &lint.Pass{FS: opts.FS, NginxVersion: opts.NginxVersion, Profile: opts.Profile, NginxUser: opts.NginxUser}
-	loadDiags := Load(pass, found, opts)
+	loadDiags, batched := load(pass, found, opts)
+	if len(batched) > 0 {
+		pass.SetDiagnostics(checkBatched(pass, loadDiags, batched, opts))
+		return pass
+	}
 	rules.RunSelected(pass, opts.Config.Enabled)
 	for _, d := range loadDiags {
 		pass.Report(d)
@@ -104,9 +120,18 @@ func withConfig(opts Options) Options {
 }
 
 // Load adds the configuration sets of found to pass and returns what the
-// grammars and loaders reported while reading them.
+// grammars and loaders reported while reading them. Sets are loaded whole.
 func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnostic {
+	opts.SiteBudget = 0
+	ds, _ := load(pass, found, opts)
+	return ds
+}
+
+// load is Load, and with a SiteBudget the sets whose sites are checked a
+// batch at a time, holding their first batch.
+func load(pass *lint.Pass, found []discover.File, opts Options) ([]diag.Diagnostic, []*batchedSet) {
 	var ds []diag.Diagnostic
+	var batched []*batchedSet
 	covered := map[string]bool{}
 	cache := opts.Cache
 	if cache == nil {
@@ -178,7 +203,16 @@ func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnosti
 		}
 		switch f.Kind {
 		case discover.Nginx:
-			addNginx(nginxconf.Load(f.Path, nopts))
+			if opts.SiteBudget <= 0 {
+				addNginx(nginxconf.Load(f.Path, nopts))
+				break
+			}
+			cfg, d, b := loadBatched(f.Path, nopts, opts.SiteBudget, pass.NginxVersion)
+			if b != nil {
+				b.index = len(pass.Nginx)
+				batched = append(batched, b)
+			}
+			addNginx(cfg, d)
 		case discover.FPM:
 			r := <-early[i]
 			if r.fault != nil {
@@ -213,7 +247,7 @@ func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnosti
 			addFPM(fpm.Load(main, fopts))
 		}
 	}
-	return ds
+	return ds, batched
 }
 
 // mainsFirst orders found so that nginx.conf and php-fpm.conf come before

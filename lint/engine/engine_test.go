@@ -43,7 +43,13 @@ func TestCheckLoadsSetsAndLeftovers(t *testing.T) {
 
 // BenchmarkCheckTree checks the generated Debian-style tree of 2,000 sites
 // and 50 pools that bench/check-vs-nginx.sh compares with nginx -t.
-func BenchmarkCheckTree(b *testing.B) {
+func BenchmarkCheckTree(b *testing.B) { benchmarkCheckTree(b, 0) }
+
+// BenchmarkCheckTreeLowMemory is BenchmarkCheckTree a batch of sites at a
+// time, as `fcgilint check --low-memory` checks.
+func BenchmarkCheckTreeLowMemory(b *testing.B) { benchmarkCheckTree(b, engine.LowMemorySiteBudget) }
+
+func benchmarkCheckTree(b *testing.B, budget int) {
 	root := b.TempDir()
 	if err := gentree.Generate(gentree.Tree{Root: root, Sites: 2000, Pools: 50}); err != nil {
 		b.Fatal(err)
@@ -56,7 +62,7 @@ func BenchmarkCheckTree(b *testing.B) {
 	b.ResetTimer()
 	var pass *lint.Pass
 	for i := 0; i < b.N; i++ {
-		pass = engine.Check(found, engine.Options{FS: fsys})
+		pass = engine.Check(found, engine.Options{FS: fsys, SiteBudget: budget})
 		if ds := pass.Diagnostics(); len(ds) != 0 {
 			b.Fatalf("the generated tree is correct, got %d findings, the first: %v", len(ds), ds[0])
 		}

@@ -41,7 +41,7 @@ type listenersKey struct{}
 
 // ListenersOf returns the listeners of p's php-fpm sets, built once.
 func ListenersOf(p *lint.Pass) *Listeners {
-	return p.Memo(listenersKey{}, func() any { return IndexPools(p.FS, p.FPM) }).(*Listeners)
+	return p.HostMemo(listenersKey{}, func() any { return IndexPools(p.FS, p.FPM) }).(*Listeners)
 }
 
 // debianPoolFile is where Debian's unit takes the socket of the

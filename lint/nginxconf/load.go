@@ -49,6 +49,10 @@ type Options struct {
 	// Extra are directives of modules the database does not know, declared
 	// in the fcgilint configuration file.
 	Extra *Extra
+	// Sites, when set, makes the load hold only some of the sites in
+	// full: the first load with it stands the others as their ghosts,
+	// the later ones leave them out (see Sites).
+	Sites *Sites
 	// StockDirs are where nginx's stock files (fastcgi_params, mime.types,
 	// …) are looked for when a relative include of one finds nothing under
 	// ConfPrefix: a file checked without its nginx.conf does not know
@@ -89,6 +93,8 @@ type loader struct {
 	// pending holds the children of the blocks being read, innermost last,
 	// until a block is complete and its list is copied out.
 	pending []*Node
+	// reads counts the reads of each file, when the load has Sites.
+	reads map[string]int
 }
 
 // newNode returns a zeroed node from the current chunk, numbered in
@@ -156,6 +162,11 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 	if l.cfg.Prefix == "" {
 		l.cfg.Prefix = InferPrefix(opts.ConfPrefix, opts.FS)
 	}
+	if opts.Sites != nil {
+		l.cfg.Sites = opts.Sites
+		l.reads = map[string]int{}
+		defer l.checkRepeats()
+	}
 	l.shared = &shared{extra: opts.Extra}
 	l.cfg.Root = &Node{Ctx: ctx, shared: l.shared, sub: &subtree{}}
 	f, err := l.read(path)
@@ -181,11 +192,11 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 // prefetch reads and parses the files of a large glob in parallel; the
 // include loop then finds them parsed. Results are registered in glob
 // order, so diagnostics and Order stay deterministic.
-func (l *loader) prefetch(paths []string) {
+func (l *loader) prefetch(paths []string, ctx Context) {
 	const minParallel = 16
 	var todo []string
 	for _, p := range paths {
-		if _, ok := l.cfg.Files[p]; !ok && !l.inStack(p) {
+		if _, ok := l.cfg.Files[p]; !ok && !l.inStack(p) && !l.standsAsGhost(p, ctx) {
 			todo = append(todo, p)
 		}
 	}
@@ -193,7 +204,6 @@ func (l *loader) prefetch(paths []string) {
 		return
 	}
 	type result struct {
-		src []byte
 		err error
 		f   *ast.File
 	}
@@ -206,16 +216,8 @@ func (l *loader) prefetch(paths []string) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				src, err := l.opts.FS.ReadFresh(todo[i])
-				r := result{src: src, err: err}
-				if err == nil {
-					if l.opts.Cache != nil {
-						r.f = l.opts.Cache.ParseOwned(todo[i], src)
-					} else {
-						r.f = ast.ParseOwned(todo[i], src)
-					}
-				}
-				results[i] = r
+				f, err := l.parseFile(todo[i])
+				results[i] = result{f: f, err: err}
 			}
 		}()
 	}
@@ -233,21 +235,34 @@ func (l *loader) prefetch(paths []string) {
 
 // read parses a file once per load (or once per content with a cache).
 func (l *loader) read(path string) (*ast.File, error) {
+	if l.reads != nil {
+		l.reads[path]++
+	}
 	if f, ok := l.cfg.Files[path]; ok {
 		return f, nil
+	}
+	f, err := l.parseFile(path)
+	if err != nil {
+		return nil, err
+	}
+	l.register(path, f)
+	return f, nil
+}
+
+// parseFile reads and parses the file at path; a site whose text the first
+// load kept (Sites) is not read again.
+func (l *loader) parseFile(path string) (*ast.File, error) {
+	if text, ok := l.opts.Sites.takeText(path); ok {
+		return ast.ParseString(path, text), nil
 	}
 	src, err := l.opts.FS.ReadFresh(path)
 	if err != nil {
 		return nil, err
 	}
-	var f *ast.File
 	if l.opts.Cache != nil {
-		f = l.opts.Cache.ParseOwned(path, src)
-	} else {
-		f = ast.ParseOwned(path, src)
+		return l.opts.Cache.ParseOwned(path, src), nil
 	}
-	l.register(path, f)
-	return f, nil
+	return ast.ParseOwned(path, src), nil
 }
 
 // register records a parsed file and its syntax errors.
@@ -351,7 +366,7 @@ func (l *loader) include(n *Node, ctx Context) {
 	pattern = l.mirror(pattern)
 	var paths []string
 	if files.HasMeta(pattern) {
-		matches, err := l.opts.FS.Glob(pattern)
+		matches, err := l.glob(pattern)
 		if err != nil {
 			l.report(n, RuleIncludeError, fmt.Sprintf("invalid include pattern %q: %v", n.Dir.Args[0].Value, err))
 			return
@@ -362,7 +377,6 @@ func (l *loader) include(n *Node, ctx Context) {
 	} else {
 		paths = []string{pattern}
 	}
-	l.prefetch(paths)
 	var included []*ast.File
 	base := len(l.pending)
 	defer func() {
@@ -371,13 +385,26 @@ func (l *loader) include(n *Node, ctx Context) {
 			n.keepBody()
 		}
 	}()
-	for _, p := range paths {
+	// With Sites, a glob's files are read a batch at a time, so that two
+	// thousand sites are not all parsed and held at once; the sites a
+	// later load leaves out are not read at all.
+	batch := len(paths)
+	if l.opts.Sites != nil {
+		batch = 64
+	}
+	for i, p := range paths {
+		if i%batch == 0 {
+			l.prefetch(paths[i:min(i+batch, len(paths))], ctx)
+		}
 		if l.inStack(p) {
 			if !l.cycleSeen[p] {
 				l.cycleSeen[p] = true
 				chain := append(append([]string{}, l.stack[indexOf(l.stack, p):]...), p)
 				l.report(n, RuleIncludeCycle, fmt.Sprintf("include cycle: %s; nginx would include these files again and again until it runs out of file descriptors", strings.Join(chain, " → ")))
 			}
+			continue
+		}
+		if l.ghostSite(n, p, ctx, &included) {
 			continue
 		}
 		f, err := l.read(p)
@@ -403,6 +430,9 @@ func (l *loader) include(n *Node, ctx Context) {
 			continue
 		}
 		included = append(included, f)
+		if l.meetSite(n, p, f, ctx, &included) {
+			continue
+		}
 		l.stack = append(l.stack, p)
 		l.stmts(f, f.Items, n, ctx)
 		l.stack = l.stack[:len(l.stack)-1]

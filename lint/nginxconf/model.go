@@ -266,6 +266,10 @@ type Config struct {
 	ConfPrefix string
 	// Prefix is nginx's prefix (-p), given or inferred (see InferPrefix).
 	Prefix string
+	// Sites is the batching of the set's sites, when it was loaded with
+	// one (Options.Sites); ghosts are the sites standing as ghosts.
+	Sites  *Sites
+	ghosts map[string]bool
 
 	// all are the nodes of the tree in document order, as the loader made
 	// them; index is what Prepare computed, nil before.

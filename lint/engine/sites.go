@@ -1,0 +1,213 @@
+package engine
+
+import (
+	ast "github.com/fcgilint/fcgilint/grammar/nginx"
+	"github.com/fcgilint/fcgilint/lint"
+	"github.com/fcgilint/fcgilint/lint/diag"
+	"github.com/fcgilint/fcgilint/lint/nginxconf"
+	"github.com/fcgilint/fcgilint/lint/suppress"
+	"github.com/fcgilint/fcgilint/rules"
+)
+
+// crossSiteRules are the rules whose verdict on a server depends on the
+// other servers of the host: what a ghost keeps (nginxconf.Sites) is all
+// they read of a site, so they judge the first load, which holds every
+// site, in full or as its ghost, and no batch after it.
+var crossSiteRules = map[string]bool{"nginx-listen": true, "nginx-ssl-certificate": true}
+
+// maxBatches bounds the number of batches of a set (see loadBatched).
+const maxBatches = 32
+
+// batchedSet is an nginx set whose sites are checked a batch at a time:
+// the first load held the first batch and the others' ghosts, each later
+// load holds one of batches and leaves the other sites out.
+type batchedSet struct {
+	index   int // in Pass.Nginx
+	path    string
+	opts    nginxconf.Options
+	batches [][]string
+}
+
+// loadBatched loads the set of main file path holding budget bytes of its
+// sites in full, and plans the loads of the rest (nil when the first load
+// holds every site).
+func loadBatched(path string, opts nginxconf.Options, budget int, version string) (*nginxconf.Config, []diag.Diagnostic, *batchedSet) {
+	whole := opts
+	opts.Sites = nginxconf.NewSites(budget, version)
+	cfg, ds := nginxconf.Load(path, opts)
+	if opts.Sites.Repeated {
+		// A site read in two places is analysed in each: only the whole
+		// set says what it means.
+		cfg, ds = nginxconf.Load(path, whole)
+		return cfg, ds, nil
+	}
+	opts.Sites.Collect(cfg)
+	b := &batchedSet{path: path, opts: opts}
+	// Each batch loads the rest of the set again and judges the php-fpm
+	// side again: on a host of many thousands of sites, batches grow so
+	// that there are at most maxBatches of them.
+	total := 0
+	for _, s := range opts.Sites.Met {
+		total += s.Size
+	}
+	budget = max(budget, total/maxBatches)
+	var batch []string
+	size := 0
+	for _, s := range opts.Sites.Met {
+		if !cfg.Ghost(s.Path) {
+			continue // held by the first load
+		}
+		if len(batch) > 0 && size+s.Size > budget {
+			b.batches = append(b.batches, batch)
+			batch, size = nil, 0
+		}
+		batch = append(batch, s.Path)
+		size += s.Size
+	}
+	if len(batch) > 0 {
+		b.batches = append(b.batches, batch)
+	}
+	if len(b.batches) == 0 {
+		return cfg, ds, nil
+	}
+	return cfg, ds, b
+}
+
+// checkBatched judges pass, whose first loads hold the first batch of the
+// sets in batched, and then each later batch in turn. The findings of all
+// are filtered at the end, as one check's: a suppression comment in a site
+// applies to what the first load reports of its ghost.
+func checkBatched(pass *lint.Pass, loadDiags []diag.Diagnostic, batched []*batchedSet, opts Options) []diag.Diagnostic {
+	enabled := opts.Config.Enabled
+	first := pass.Fork(pass.Nginx)
+	rules.RunSelected(first, enabled)
+	for _, d := range loadDiags {
+		first.Report(d)
+	}
+	found := withoutGhosts(first, first.Diagnostics())
+	sups := suppress.Collect(first)
+	for _, b := range batched {
+		b.forget(pass.Nginx[b.index])
+		b.opts.Sites.DropGhosts()
+	}
+	notCrossSite := func(id string) bool { return !crossSiteRules[id] && (enabled == nil || enabled(id)) }
+	for _, b := range batched {
+		found = append(found, b.check(pass, notCrossSite, sups)...)
+	}
+	found = withoutDefinedLater(found, batched)
+	diag.Sort(found)
+	ds := suppress.ApplyTo(sups, diag.Dedup(found), enabled)
+	return opts.Config.Filter(ds, opts.FS)
+}
+
+// check loads and judges each later batch in turn, in a fork of pass that
+// holds it, with the rules enabled accepts, and adds the suppression
+// comments of the files it read to sups. Only one batch is held at a time.
+func (b *batchedSet) check(pass *lint.Pass, enabled func(string) bool, sups map[string][]*suppress.Suppression) []diag.Diagnostic {
+	sites := b.opts.Sites
+	// The pass holds the last batch at the end, and every other file the
+	// set read (FileCount), a site as its ghost.
+	others := map[string]*ast.File{}
+	keepOthers := func(files map[string]*ast.File) {
+		for p, f := range files {
+			if g := sites.GhostFile(p); g != nil {
+				f = g
+			}
+			others[p] = f
+		}
+	}
+	keepOthers(pass.Nginx[b.index].Files)
+	pass.Nginx[b.index] = nil
+	var out []diag.Diagnostic
+	var cfg *nginxconf.Config
+	for i, batch := range b.batches {
+		keep := make(map[string]bool, len(batch))
+		for _, p := range batch {
+			keep[p] = true
+		}
+		sites.Keep = func(path string) bool { return keep[path] }
+		var ds []diag.Diagnostic
+		cfg, ds = nginxconf.Load(b.path, b.opts)
+		sites.Collect(cfg)
+		fork := pass.Fork([]*nginxconf.Config{cfg})
+		rules.RunSelected(fork, enabled)
+		for _, d := range ds {
+			fork.Report(d)
+		}
+		out = append(out, fork.Diagnostics()...)
+		fork.FPM = nil // their comments were read with the first load
+		for path, list := range suppress.Collect(fork) {
+			if _, ok := sups[path]; !ok {
+				sups[path] = list
+			}
+		}
+		b.forget(cfg)
+		if i < len(b.batches)-1 {
+			keepOthers(cfg.Files)
+		}
+	}
+	for p, f := range others {
+		if _, ok := cfg.Files[p]; !ok {
+			cfg.Files[p] = f
+		}
+	}
+	pass.Nginx[b.index] = cfg
+	return out
+}
+
+// forget drops the sites cfg held in full from the parse cache.
+func (b *batchedSet) forget(cfg *nginxconf.Config) {
+	if b.opts.Cache == nil {
+		return
+	}
+	for _, s := range b.opts.Sites.Met {
+		if _, held := cfg.Files[s.Path]; held && !cfg.Ghost(s.Path) {
+			b.opts.Cache.Forget(s.Path)
+		}
+	}
+}
+
+// withoutGhosts drops the findings in files that stand as ghosts in one of
+// pass's nginx sets, but for the cross-site rules': the batch that holds
+// the site reports the others.
+func withoutGhosts(pass *lint.Pass, ds []diag.Diagnostic) []diag.Diagnostic {
+	out := ds[:0]
+	for _, d := range ds {
+		ghost := false
+		for _, cfg := range pass.Nginx {
+			if cfg.Ghost(d.Location.File) && !crossSiteRules[d.Rule] {
+				ghost = true
+				break
+			}
+		}
+		if !ghost {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// withoutDefinedLater drops the findings of variables that no batch had
+// defined when they were judged, but a later one did.
+func withoutDefinedLater(ds []diag.Diagnostic, batched []*batchedSet) []diag.Diagnostic {
+	type key struct {
+		rule, file, msg string
+		start, end      int
+	}
+	drop := map[key]bool{}
+	for _, b := range batched {
+		for _, d := range b.opts.Sites.DefinedLater() {
+			drop[key{d.Rule, d.Location.File, d.Message, d.Location.Range.Start.Offset, d.Location.Range.End.Offset}] = true
+		}
+	}
+	if len(drop) == 0 {
+		return ds
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		if !drop[key{d.Rule, d.Location.File, d.Message, d.Location.Range.Start.Offset, d.Location.Range.End.Offset}] {
+			out = append(out, d)
+		}
+	}
+	return out
+}

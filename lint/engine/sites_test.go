@@ -1,0 +1,138 @@
+package engine_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fcgilint/fcgilint/internal/testfiles"
+	"github.com/fcgilint/fcgilint/lint/diag"
+	"github.com/fcgilint/fcgilint/lint/discover"
+	"github.com/fcgilint/fcgilint/lint/engine"
+	"github.com/fcgilint/fcgilint/lint/files"
+)
+
+// checkBoth checks found whole and a site at a time (a budget of one byte
+// makes every site a batch of its own), and returns both reports.
+func checkBoth(t *testing.T, found []discover.File, opts engine.Options) (whole, batched []diag.Diagnostic) {
+	t.Helper()
+	opts.SiteBudget = 0
+	wholePass := engine.Check(found, opts)
+	opts.SiteBudget = 1
+	batchedPass := engine.Check(found, opts)
+	if w, b := engine.FileCount(wholePass), engine.FileCount(batchedPass); w != b {
+		t.Errorf("checked a site at a time, %d files are counted, not %d", b, w)
+	}
+	return wholePass.Diagnostics(), batchedPass.Diagnostics()
+}
+
+func sameReport(t *testing.T, name string, whole, batched []diag.Diagnostic) {
+	t.Helper()
+	a, _ := json.MarshalIndent(whole, "", " ")
+	b, _ := json.MarshalIndent(batched, "", " ")
+	if string(a) != string(b) {
+		t.Errorf("%s: checked a site at a time, the report differs\nwhole:\n%s\nbatched:\n%s", name, a, b)
+	}
+}
+
+// The sites of a host depend on each other: the addresses they listen on
+// (duplicate and default servers, TLS) and the variables they define.
+// Checked a batch at a time, each site sees the others' ghosts, and the
+// report is the whole check's.
+func TestSitesBatchedAgreeAcrossSites(t *testing.T) {
+	dir := t.TempDir()
+	site := func(name, src string) { testfiles.Write(t, filepath.Join(dir, "sites-enabled", name), src) }
+	testfiles.Write(t, filepath.Join(dir, "nginx.conf"), "events {}\nhttp {\n  include sites-enabled/*;\n  server { listen 8443 ssl; }\n}\n")
+	site("a", "server {\n  include snippets/only-a.conf;\n  listen 80 default_server;\n  listen 8080 backlog=10;\n  server_name ~^(?<sub>[a-z]+)\\.example\\.com$;\n  location / { set $from_a 1; }\n}\n")
+	site("b", "server {\n  listen 80 default_server;\n  listen 8080 reuseport;\n  return 200 \"$from_a $from_z $sub $nowhere\";\n}\n")
+	site("c", "# comment\nserver {\n  listen 443 ssl;\n  ssl_certificate /etc/ssl/c.pem;\n  ssl_certificate_key /etc/ssl/c.key;\n}\nserver {\n  listen 443;\n  listen 127.0.0.1:80;\n  listen 127.0.0.1:80;\n}\n")
+	site("d", "server {\n  listen 8443 default_server;\n  # fcgilint: ignore[nginx-unknown-variable] a test of suppression\n  location / { return 200 $undefined_in_d; }\n}\n")
+	site("e", "server {\n  include snippets/listen.conf;\n  location / { fastcgi_pass unix:/run/php/none.sock; }\n}\n")
+	site("f", "upstream app { server 127.0.0.1:9000; }\nserver { listen 81; location / { proxy_pass http://app:9000; } }\n")
+	site("g", "server {\n  listen 82\n  server_name g;\n}\n")
+	site("z", "server {\n  listen 83;\n  if ($request_uri ~ (?<zcap>.*)) { set $from_z $zcap; }\n  location /x { return 200 $missing_in_z; }\n}\n")
+	site("i", "server {\n  listen 8081 default_server;\n}\n")
+	site("j", "server {\n  # fcgilint: ignore[nginx-listen] two default servers, on purpose\n  listen 8081 default_server;\n}\n")
+	site("k", "server {\n  listen 9443 ssl;\n  server_name k;\n}\n")
+	site("l", "server {\n  listen 9444 ssl default_server;\n  ssl_certificate /etc/ssl/l.pem;\n}\n")
+	site("m", "server {\n  listen 9445 ssl;\n  include snippets/cert.conf;\n}\n")
+	site("n", "server {\n  listen 9445 ssl;\n}\n")
+	testfiles.Write(t, filepath.Join(dir, "snippets/cert.conf"), "ssl_certificate /etc/ssl/m.pem;\nssl_certificate_key /etc/ssl/m.key;\n")
+	testfiles.Write(t, filepath.Join(dir, "snippets/listen.conf"), "listen 80;\n")
+	testfiles.Write(t, filepath.Join(dir, "snippets/only-a.conf"), "add_header X-Site a;\n")
+	found, _, err := discover.Scan([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, batched := checkBoth(t, found, engine.Options{FS: &files.FS{}})
+	sameReport(t, "sites", whole, batched)
+	var rules []string
+	for _, d := range whole {
+		rules = append(rules, d.Rule+"@"+filepath.Base(d.Location.File))
+	}
+	// What the fixture is for: findings in one site that another causes.
+	for _, want := range []string{"nginx-listen@b", "nginx-unknown-variable@b", "nginx-unknown-variable@z", "nginx-listen@c", "nginx-upstream-address@f", "nginx-listen@g",
+		"nginx-ssl-certificate@k", "nginx-ssl-certificate@l"} {
+		if !strings.Contains(strings.Join(rules, " "), want) {
+			t.Errorf("want %s among %v", want, rules)
+		}
+	}
+	for _, d := range whole {
+		if base := filepath.Base(d.Location.File); base == "j" || base == "m" || base == "n" {
+			t.Errorf("want no finding in %s (a suppressed duplicate, a certificate from a snippet), got %s: %s", base, d.Rule, d.Message)
+		}
+		if strings.Contains(d.Message, "from_a") || strings.Contains(d.Message, "from_z") || strings.Contains(d.Message, `"sub"`) {
+			t.Errorf("a variable another site defines is reported: %s", d.Message)
+		}
+	}
+}
+
+// A file two includes read is analysed in each place: such a host is
+// checked whole.
+func TestSiteReadTwiceIsCheckedWhole(t *testing.T) {
+	dir := t.TempDir()
+	testfiles.Write(t, filepath.Join(dir, "nginx.conf"), "events {}\nhttp {\n  include sites-enabled/*;\n  include sites-enabled/a;\n}\n")
+	testfiles.Write(t, filepath.Join(dir, "sites-enabled/a"), "server {\n  listen 80 default_server;\n}\n")
+	testfiles.Write(t, filepath.Join(dir, "sites-enabled/b"), "server {\n  listen 81;\n}\n")
+	found, _, err := discover.Scan([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, batched := checkBoth(t, found, engine.Options{FS: &files.FS{}})
+	sameReport(t, "twice", whole, batched)
+	if len(whole) == 0 || !strings.Contains(whole[0].Message, "duplicate default server") {
+		t.Errorf("want the duplicate default server of the site read twice, got %v", whole)
+	}
+}
+
+// Every configuration of the repository's testdata and examples, and of
+// the shared corpus, gets the same report checked a site at a time.
+func TestSitesBatchedAgreeOnFixtures(t *testing.T) {
+	roots := []string{"../../testdata", "../../examples", "../../../shared/corpus"}
+	var dirs []string
+	for _, root := range roots {
+		if _, err := os.Stat(root); err != nil {
+			t.Logf("skipping %s: %v", root, err)
+			continue
+		}
+		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && d.Name() == "nginx.conf" {
+				dirs = append(dirs, filepath.Dir(p))
+			}
+			return nil
+		})
+	}
+	if len(dirs) < 100 {
+		t.Fatalf("found only %d configurations", len(dirs))
+	}
+	for _, dir := range dirs {
+		found, _, err := discover.Scan([]string{dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole, batched := checkBoth(t, found, engine.Options{FS: &files.FS{}, Mirror: true})
+		sameReport(t, dir, whole, batched)
+	}
+}

@@ -44,12 +44,15 @@ var NginxUnknownVariable = Register(&Rule{
 })
 
 func checkVariables(p *lint.Pass, cfg *nginxconf.Config) {
-	// Pass 1: definitions, anywhere in the configuration, and in the
-	// batches of sites loaded before (see nginxconf.Sites).
-	defined := nginxconf.NewDefined()
-	defined.Collect(cfg.Nodes(), p.NginxVersion)
+	// Pass 1: definitions, anywhere in the configuration. A set checked a
+	// batch of sites at a time has them gathered from this batch and the
+	// ones before (see nginxconf.Sites).
+	var defined nginxconf.Defined
 	if cfg.Sites != nil {
-		defined.Merge(cfg.Sites.Defined)
+		defined = cfg.Sites.Defined
+	} else {
+		defined = nginxconf.NewDefined()
+		defined.Collect(cfg.Nodes(), p.NginxVersion)
 	}
 	type spaceName struct{ space, name string }
 	builtin := map[spaceName]bool{} // whether nginx defines it

@@ -131,17 +131,25 @@ func Sort(ds []Diagnostic) {
 	})
 }
 
+// Key is what makes a finding the same finding: its rule, place and
+// message.
+type Key struct {
+	rule, file, msg string
+	start, end      int
+}
+
+// KeyOf is d's Key.
+func KeyOf(d Diagnostic) Key {
+	return Key{d.Rule, d.Location.File, d.Message, d.Location.Range.Start.Offset, d.Location.Range.End.Offset}
+}
+
 // Dedup removes exact repeats (same rule, place and message), which arise when
 // a file is analysed in several contexts and finds the same thing in each.
 func Dedup(ds []Diagnostic) []Diagnostic {
-	type key struct {
-		rule, file, msg string
-		start, end      int
-	}
-	seen := make(map[key]bool, len(ds))
+	seen := make(map[Key]bool, len(ds))
 	out := ds[:0]
 	for _, d := range ds {
-		k := key{d.Rule, d.Location.File, d.Message, d.Location.Range.Start.Offset, d.Location.Range.End.Offset}
+		k := KeyOf(d)
 		if seen[k] {
 			continue
 		}

@@ -41,7 +41,6 @@ func loadBatched(path string, opts nginxconf.Options, budget int, version string
 		cfg, ds = nginxconf.Load(path, whole)
 		return cfg, ds, nil
 	}
-	opts.Sites.Collect(cfg)
 	b := &batchedSet{path: path, opts: opts}
 	// Each batch loads the rest of the set again and judges the php-fpm
 	// side again: on a host of many thousands of sites, batches grow so
@@ -90,7 +89,7 @@ func checkBatched(pass *lint.Pass, loadDiags []diag.Diagnostic, batched []*batch
 		b.forget(pass.Nginx[b.index])
 		b.opts.Sites.DropGhosts()
 	}
-	notCrossSite := func(id string) bool { return !crossSiteRules[id] && (enabled == nil || enabled(id)) }
+	notCrossSite := func(id string) bool { return !crossSiteRules[id] && enabled(id) }
 	for _, b := range batched {
 		found = append(found, b.check(pass, notCrossSite, sups)...)
 	}
@@ -106,7 +105,7 @@ func checkBatched(pass *lint.Pass, loadDiags []diag.Diagnostic, batched []*batch
 func (b *batchedSet) check(pass *lint.Pass, enabled func(string) bool, sups map[string][]*suppress.Suppression) []diag.Diagnostic {
 	sites := b.opts.Sites
 	// The pass holds the last batch at the end, and every other file the
-	// set read (FileCount), a site as its ghost.
+	// set read (FileCount), a site as an empty file (DropGhosts).
 	others := map[string]*ast.File{}
 	keepOthers := func(files map[string]*ast.File) {
 		for p, f := range files {
@@ -128,7 +127,6 @@ func (b *batchedSet) check(pass *lint.Pass, enabled func(string) bool, sups map[
 		sites.Keep = func(path string) bool { return keep[path] }
 		var ds []diag.Diagnostic
 		cfg, ds = nginxconf.Load(b.path, b.opts)
-		sites.Collect(cfg)
 		fork := pass.Fork([]*nginxconf.Config{cfg})
 		rules.RunSelected(fork, enabled)
 		for _, d := range ds {
@@ -190,14 +188,10 @@ func withoutGhosts(pass *lint.Pass, ds []diag.Diagnostic) []diag.Diagnostic {
 // withoutDefinedLater drops the findings of variables that no batch had
 // defined when they were judged, but a later one did.
 func withoutDefinedLater(ds []diag.Diagnostic, batched []*batchedSet) []diag.Diagnostic {
-	type key struct {
-		rule, file, msg string
-		start, end      int
-	}
-	drop := map[key]bool{}
+	drop := map[diag.Key]bool{}
 	for _, b := range batched {
 		for _, d := range b.opts.Sites.DefinedLater() {
-			drop[key{d.Rule, d.Location.File, d.Message, d.Location.Range.Start.Offset, d.Location.Range.End.Offset}] = true
+			drop[diag.KeyOf(d)] = true
 		}
 	}
 	if len(drop) == 0 {
@@ -205,7 +199,7 @@ func withoutDefinedLater(ds []diag.Diagnostic, batched []*batchedSet) []diag.Dia
 	}
 	out := ds[:0]
 	for _, d := range ds {
-		if !drop[key{d.Rule, d.Location.File, d.Message, d.Location.Range.Start.Offset, d.Location.Range.End.Offset}] {
+		if !drop[diag.KeyOf(d)] {
 			out = append(out, d)
 		}
 	}

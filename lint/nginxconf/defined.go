@@ -16,15 +16,6 @@ func NewDefined() Defined { return Defined{"http": {}, "stream": {}} }
 // Has reports whether name is defined in space.
 func (d Defined) Has(space, name string) bool { return d[space][strings.ToLower(name)] }
 
-// Merge adds what o defines.
-func (d Defined) Merge(o Defined) {
-	for space, names := range o {
-		for name := range names {
-			d[space][name] = true
-		}
-	}
-}
-
 func (d Defined) define(space, token string) {
 	if space == "" || !strings.HasPrefix(token, "$") {
 		return

@@ -186,6 +186,9 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 			l.cfg.all = append(l.cfg.all, &chunk[i])
 		}
 	}
+	if opts.Sites != nil {
+		opts.Sites.Defined.Collect(l.cfg.all, opts.Sites.Version)
+	}
 	return l.cfg, l.diags
 }
 
@@ -196,7 +199,7 @@ func (l *loader) prefetch(paths []string, ctx Context) {
 	const minParallel = 16
 	var todo []string
 	for _, p := range paths {
-		if _, ok := l.cfg.Files[p]; !ok && !l.inStack(p) && !l.standsAsGhost(p, ctx) {
+		if _, ok := l.cfg.Files[p]; !ok && !l.inStack(p) && !l.leftOut(p, ctx) {
 			todo = append(todo, p)
 		}
 	}
@@ -404,7 +407,8 @@ func (l *loader) include(n *Node, ctx Context) {
 			}
 			continue
 		}
-		if l.ghostSite(n, p, ctx, &included) {
+		if l.leftOut(p, ctx) {
+			l.reads[p]++
 			continue
 		}
 		f, err := l.read(p)

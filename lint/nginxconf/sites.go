@@ -25,10 +25,12 @@ import (
 // what one server reads of the others (nginx-listen, nginx-ssl-certificate
 // judge it alone); what the rules report in a ghost otherwise is not to be
 // trusted (a ghost server has no location) and is dropped (Config.Ghost).
-// The variables the sites define are kept in Defined.
 //
 // Each later load with the same Sites reads in full the sites Keep accepts
-// and leaves the others out: the batches of the check.
+// and leaves the others out: the batches of the check. The variables each
+// load defines are gathered in Defined, and a use of a variable
+// that no load so far defines is noted (NoteUndefined): a later batch may
+// define it.
 type Sites struct {
 	// Budget is how much text of sites (in bytes) the first load reads in
 	// full, in the order it meets them; it always reads the first site.
@@ -42,7 +44,8 @@ type Sites struct {
 
 	// Met lists the sites in the order the first load met them.
 	Met []Site
-	// Defined are the variables the loads so far define (Collect).
+	// Defined are the variables the loads so far define: each load with
+	// the Sites adds its own.
 	Defined Defined
 	// Repeated is set when a load read a site twice (or read it where it
 	// is not a site): a file read in two places is analysed in each, so
@@ -81,9 +84,6 @@ type undefinedUse struct {
 	space, name string
 	finding     diag.Diagnostic
 }
-
-// Collect adds the variables cfg, one load with s, defines to Defined.
-func (s *Sites) Collect(cfg *Config) { s.Defined.Collect(cfg.Nodes(), s.Version) }
 
 // NoteUndefined records finding, about variable name of space, which no
 // load so far defines: nginx's variables are global, and a site of a later
@@ -137,20 +137,9 @@ func (s *Sites) GhostFile(path string) *ast.File { return s.ghosts[path] }
 // there is reported by the load that keeps the site.
 func (c *Config) Ghost(path string) bool { return c.ghosts[path] }
 
-// ghostSite stands the site at path as its ghost, when the load has Sites,
-// path is a site met before and this load does not keep it; a later load
-// leaves it out.
-func (l *loader) ghostSite(n *Node, path string, ctx Context, included *[]*ast.File) bool {
-	if !l.standsAsGhost(path, ctx) {
-		return false
-	}
-	l.reads[path]++
-	return true
-}
-
-// standsAsGhost reports whether this load stands the site at path,
-// included in ctx, as its ghost.
-func (l *loader) standsAsGhost(path string, ctx Context) bool {
+// leftOut reports whether this load, one after the first with Sites,
+// leaves out the site at path, included in ctx: a site it does not keep.
+func (l *loader) leftOut(path string, ctx Context) bool {
 	s := l.opts.Sites
 	if s == nil || ctx != CtxHTTPMain {
 		return false

@@ -71,26 +71,25 @@ type memoTable struct {
 // wait for it rather than build it again (the rules run side by side).
 // build runs without the pass's lock held, and may ask Memo for other keys.
 func (p *Pass) Memo(key any, build func() any) any {
-	p.mu.Lock()
-	if p.memo == nil {
-		p.memo = &memoTable{}
-	}
-	t := p.memo
-	p.mu.Unlock()
-	return t.get(key, build)
+	return p.table(&p.memo).get(key, build)
 }
 
 // HostMemo is Memo for what depends only on the target machine and the
 // php-fpm sets (its users and groups, host names, the pools' listeners),
 // which a pass shares with its forks.
 func (p *Pass) HostMemo(key any, build func() any) any {
+	return p.table(&p.host).get(key, build)
+}
+
+// table returns the memo table in slot (p.memo or p.host), made on first
+// use.
+func (p *Pass) table(slot **memoTable) *memoTable {
 	p.mu.Lock()
-	if p.host == nil {
-		p.host = &memoTable{}
+	defer p.mu.Unlock()
+	if *slot == nil {
+		*slot = &memoTable{}
 	}
-	t := p.host
-	p.mu.Unlock()
-	return t.get(key, build)
+	return *slot
 }
 
 func (t *memoTable) get(key any, build func() any) any {
@@ -126,13 +125,7 @@ func (t *memoTable) get(key any, build func() any) any {
 // and settings, sharing p's HostMemo values: a host checked a batch of
 // sites at a time looks its users, names and pools up once.
 func (p *Pass) Fork(nginx []*nginxconf.Config) *Pass {
-	p.mu.Lock()
-	if p.host == nil {
-		p.host = &memoTable{}
-	}
-	host := p.host
-	p.mu.Unlock()
-	return &Pass{FS: p.FS, Nginx: nginx, FPM: p.FPM, NginxVersion: p.NginxVersion, Profile: p.Profile, NginxUser: p.NginxUser, host: host}
+	return &Pass{FS: p.FS, Nginx: nginx, FPM: p.FPM, NginxVersion: p.NginxVersion, Profile: p.Profile, NginxUser: p.NginxUser, host: p.table(&p.host)}
 }
 
 type machineDBKey struct{}

@@ -13,7 +13,6 @@
 package nginx
 
 import (
-	"strings"
 	"sync"
 
 	"github.com/fcgilint/fcgilint/lint/diag"
@@ -212,51 +211,4 @@ func (s *Stmt) Start() int {
 		return s.Directive.Name.Pos
 	}
 	return s.Stray.Pos
-}
-
-// Excerpt is a copy of f holding its top-level block directives and, in
-// each block, only the directives keep accepts (with their arguments, not
-// their blocks). Positions are f's; the text is f's up to the last
-// directive kept. The copy shares no memory with f, so f can be dropped
-// while the excerpt is held. Comments are not kept.
-func (f *File) Excerpt(keep func(*Directive) bool) *File {
-	out := &File{Path: f.Path}
-	end := 0
-	clone := func(d *Directive) *Directive {
-		c := &Directive{Name: d.Name.clone()}
-		if len(d.Args) > 0 {
-			c.Args = make([]Word, len(d.Args))
-			for i := range d.Args {
-				c.Args[i] = d.Args[i].clone()
-			}
-		}
-		if d.Semi != nil {
-			c.Semi = &Semi{Pos: d.Semi.Pos}
-		}
-		end = max(end, c.End())
-		return c
-	}
-	for _, s := range f.Items {
-		d := s.Directive
-		if d == nil || d.Block == nil || d.Block.Raw != nil {
-			continue
-		}
-		top := clone(d)
-		top.Block = &Block{Pos: d.Block.Pos}
-		end = max(end, d.Block.Pos+1)
-		for _, inner := range d.Block.Stmts {
-			if inner.Directive != nil && inner.Directive.Block == nil && keep(inner.Directive) {
-				top.Block.Stmts = append(top.Block.Stmts, &Stmt{Directive: clone(inner.Directive)})
-			}
-		}
-		out.Items = append(out.Items, &Stmt{Directive: top})
-	}
-	out.Src = strings.Clone(f.Src[:end])
-	return out
-}
-
-// clone is w with its own copy of the value.
-func (w Word) clone() Word {
-	w.Value = strings.Clone(w.Value)
-	return w
 }

@@ -169,8 +169,10 @@ func (s *scanner) next() token {
 		s.stmtName, s.stmtWords = "", 0
 		return token{typ: TokenRBrace, pos: start, val: "}"}
 	case '#':
-		for s.pos < len(s.src) && s.src[s.pos] != '\n' {
-			s.pos++
+		if nl := strings.IndexByte(s.src[s.pos:], '\n'); nl >= 0 {
+			s.pos += nl
+		} else {
+			s.pos = len(s.src)
 		}
 		return token{typ: TokenComment, pos: start, val: s.src[start:s.pos]}
 	}
@@ -182,6 +184,10 @@ func (s *scanner) next() token {
 	s.stmtWords++
 	return token{typ: TokenWord, pos: start, val: value}
 }
+
+// wordSpecial are the bytes an unquoted token does not simply take: those
+// that end it, the escape, and '$' and '{' of a ${variable}.
+var wordSpecial = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, ';': true, '{': true, '\\': true, '$': true}
 
 // word reads one token starting at s.pos, as ngx_conf_read_token does.
 func (s *scanner) word() {
@@ -206,6 +212,11 @@ func (s *scanner) word() {
 				s.checkLength(start, quote)
 				return
 			}
+			continue
+		}
+		if !wordSpecial[c] {
+			variable = false
+			s.pos++
 			continue
 		}
 		if c == '{' && variable {

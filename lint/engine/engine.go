@@ -325,6 +325,12 @@ func Files(p *lint.Pass) map[string]bool {
 		for f := range c.Files {
 			seen[f] = true
 		}
+		if c.Sites != nil {
+			// Checked a batch at a time, the set holds its last batch.
+			for _, s := range c.Sites.Met {
+				seen[s.Path] = true
+			}
+		}
 	}
 	for _, c := range p.FPM {
 		for _, f := range c.Files {

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	ast "github.com/fcgilint/fcgilint/grammar/nginx"
 	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/diag"
 	"github.com/fcgilint/fcgilint/lint/nginxconf"
@@ -12,15 +11,15 @@ import (
 // crossSiteRules are the rules whose verdict on a server depends on the
 // other servers of the host: what a ghost keeps (nginxconf.Sites) is all
 // they read of a site, so they judge the first load, which holds every
-// site, in full or as its ghost, and no batch after it.
+// site as its ghost, and no batch after it.
 var crossSiteRules = map[string]bool{"nginx-listen": true, "nginx-ssl-certificate": true}
 
 // maxBatches bounds the number of batches of a set (see loadBatched).
 const maxBatches = 32
 
 // batchedSet is an nginx set whose sites are checked a batch at a time:
-// the first load held the first batch and the others' ghosts, each later
-// load holds one of batches and leaves the other sites out.
+// the first load held every site as its ghost, each later load holds one
+// of batches and leaves the other sites out.
 type batchedSet struct {
 	index   int // in Pass.Nginx
 	path    string
@@ -28,17 +27,20 @@ type batchedSet struct {
 	batches [][]string
 }
 
-// loadBatched loads the set of main file path holding budget bytes of its
-// sites in full, and plans the loads of the rest (nil when the first load
-// holds every site).
+// loadBatched loads the set of main file path with its sites as ghosts,
+// and plans the loads that check them, budget bytes of sites each. It
+// returns no plan when the set has no site: the first load is then whole.
 func loadBatched(path string, opts nginxconf.Options, budget int, version string) (*nginxconf.Config, []diag.Diagnostic, *batchedSet) {
 	whole := opts
-	opts.Sites = nginxconf.NewSites(budget, version)
+	opts.Sites = nginxconf.NewSites(version)
 	cfg, ds := nginxconf.Load(path, opts)
 	if opts.Sites.Repeated {
 		// A site read in two places is analysed in each: only the whole
 		// set says what it means.
 		cfg, ds = nginxconf.Load(path, whole)
+		return cfg, ds, nil
+	}
+	if len(opts.Sites.Met) == 0 {
 		return cfg, ds, nil
 	}
 	b := &batchedSet{path: path, opts: opts}
@@ -53,9 +55,6 @@ func loadBatched(path string, opts nginxconf.Options, budget int, version string
 	var batch []string
 	size := 0
 	for _, s := range opts.Sites.Met {
-		if !cfg.Ghost(s.Path) {
-			continue // held by the first load
-		}
 		if len(batch) > 0 && size+s.Size > budget {
 			b.batches = append(b.batches, batch)
 			batch, size = nil, 0
@@ -63,33 +62,32 @@ func loadBatched(path string, opts nginxconf.Options, budget int, version string
 		batch = append(batch, s.Path)
 		size += s.Size
 	}
-	if len(batch) > 0 {
-		b.batches = append(b.batches, batch)
-	}
-	if len(b.batches) == 0 {
-		return cfg, ds, nil
-	}
+	b.batches = append(b.batches, batch)
+	opts.Sites.Plan(b.batches)
 	return cfg, ds, b
 }
 
-// checkBatched judges pass, whose first loads hold the first batch of the
-// sets in batched, and then each later batch in turn. The findings of all
+// checkBatched judges pass, whose first loads hold the sites of the sets
+// in batched as ghosts, and then each batch in turn. The findings of all
 // are filtered at the end, as one check's: a suppression comment in a site
 // applies to what the first load reports of its ghost.
 func checkBatched(pass *lint.Pass, loadDiags []diag.Diagnostic, batched []*batchedSet, opts Options) []diag.Diagnostic {
 	enabled := opts.Config.Enabled
+	crossSite := func(id string) bool { return crossSiteRules[id] && enabled(id) }
+	notCrossSite := func(id string) bool { return !crossSiteRules[id] && enabled(id) }
 	first := pass.Fork(pass.Nginx)
-	rules.RunSelected(first, enabled)
+	rules.RunSelected(first, crossSite)
 	for _, d := range loadDiags {
 		first.Report(d)
 	}
 	found := withoutGhosts(first, first.Diagnostics())
 	sups := suppress.Collect(first)
-	for _, b := range batched {
-		b.forget(pass.Nginx[b.index])
-		b.opts.Sites.DropGhosts()
+	if whole := wholeSets(pass.Nginx, batched); len(whole) > 0 {
+		// The sets without sites are judged whole, here.
+		rest := pass.Fork(whole)
+		rules.RunSelected(rest, notCrossSite)
+		found = append(found, rest.Diagnostics()...)
 	}
-	notCrossSite := func(id string) bool { return !crossSiteRules[id] && enabled(id) }
 	for _, b := range batched {
 		found = append(found, b.check(pass, notCrossSite, sups)...)
 	}
@@ -99,34 +97,31 @@ func checkBatched(pass *lint.Pass, loadDiags []diag.Diagnostic, batched []*batch
 	return opts.Config.Filter(ds, opts.FS)
 }
 
-// check loads and judges each later batch in turn, in a fork of pass that
-// holds it, with the rules enabled accepts, and adds the suppression
-// comments of the files it read to sups. Only one batch is held at a time.
-func (b *batchedSet) check(pass *lint.Pass, enabled func(string) bool, sups map[string][]*suppress.Suppression) []diag.Diagnostic {
-	sites := b.opts.Sites
-	// The pass holds the last batch at the end, and every other file the
-	// set read (FileCount), a site as an empty file (DropGhosts).
-	others := map[string]*ast.File{}
-	keepOthers := func(files map[string]*ast.File) {
-		for p, f := range files {
-			if g := sites.GhostFile(p); g != nil {
-				f = g
-			}
-			others[p] = f
+// wholeSets are the sets that batched does not batch.
+func wholeSets(sets []*nginxconf.Config, batched []*batchedSet) []*nginxconf.Config {
+	isBatched := map[int]bool{}
+	for _, b := range batched {
+		isBatched[b.index] = true
+	}
+	var out []*nginxconf.Config
+	for i, cfg := range sets {
+		if !isBatched[i] {
+			out = append(out, cfg)
 		}
 	}
-	keepOthers(pass.Nginx[b.index].Files)
+	return out
+}
+
+// check loads and judges each batch in turn, in a fork of pass that holds
+// it, with the rules enabled accepts, and adds the suppression comments of
+// the files it read to sups. Only one batch is held at a time; the pass
+// holds the last at the end.
+func (b *batchedSet) check(pass *lint.Pass, enabled func(string) bool, sups map[string][]*suppress.Suppression) []diag.Diagnostic {
 	pass.Nginx[b.index] = nil
 	var out []diag.Diagnostic
-	var cfg *nginxconf.Config
-	for i, batch := range b.batches {
-		keep := make(map[string]bool, len(batch))
-		for _, p := range batch {
-			keep[p] = true
-		}
-		sites.Keep = func(path string) bool { return keep[path] }
-		var ds []diag.Diagnostic
-		cfg, ds = nginxconf.Load(b.path, b.opts)
+	for i := range b.batches {
+		b.opts.Sites.Hold(i)
+		cfg, ds := nginxconf.Load(b.path, b.opts)
 		fork := pass.Fork([]*nginxconf.Config{cfg})
 		rules.RunSelected(fork, enabled)
 		for _, d := range ds {
@@ -139,30 +134,9 @@ func (b *batchedSet) check(pass *lint.Pass, enabled func(string) bool, sups map[
 				sups[path] = list
 			}
 		}
-		b.forget(cfg)
-		if i < len(b.batches)-1 {
-			keepOthers(cfg.Files)
-		}
+		pass.Nginx[b.index] = cfg
 	}
-	for p, f := range others {
-		if _, ok := cfg.Files[p]; !ok {
-			cfg.Files[p] = f
-		}
-	}
-	pass.Nginx[b.index] = cfg
 	return out
-}
-
-// forget drops the sites cfg held in full from the parse cache.
-func (b *batchedSet) forget(cfg *nginxconf.Config) {
-	if b.opts.Cache == nil {
-		return
-	}
-	for _, s := range b.opts.Sites.Met {
-		if _, held := cfg.Files[s.Path]; held && !cfg.Ghost(s.Path) {
-			b.opts.Cache.Forget(s.Path)
-		}
-	}
 }
 
 // withoutGhosts drops the findings in files that stand as ghosts in one of

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"unsafe"
 
 	ast "github.com/fcgilint/fcgilint/grammar/nginx"
 	"github.com/fcgilint/fcgilint/lint/diag"
@@ -50,8 +51,8 @@ type Options struct {
 	// in the fcgilint configuration file.
 	Extra *Extra
 	// Sites, when set, makes the load hold only some of the sites in
-	// full: the first load with it stands the others as their ghosts,
-	// the later ones leave them out (see Sites).
+	// full: the first load with it stands them all as their ghosts, the
+	// later ones hold one batch and leave the others out (see Sites).
 	Sites *Sites
 	// StockDirs are where nginx's stock files (fastcgi_params, mime.types,
 	// …) are looked for when a relative include of one finds nothing under
@@ -164,12 +165,14 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 	}
 	if opts.Sites != nil {
 		l.cfg.Sites = opts.Sites
-		l.reads = map[string]int{}
-		defer l.checkRepeats()
+		if opts.Sites.batchOf == nil {
+			l.reads = map[string]int{}
+			defer l.checkRepeats()
+		}
 	}
 	l.shared = &shared{extra: opts.Extra}
 	l.cfg.Root = &Node{Ctx: ctx, shared: l.shared, sub: &subtree{}}
-	f, err := l.read(path)
+	f, err := l.read(path, ctx)
 	if err != nil {
 		l.diags = append(l.diags, diag.Diagnostic{Rule: RuleIncludeError, Severity: diag.Error,
 			Message:  fmt.Sprintf("cannot read %s: %s", path, describe(err)),
@@ -219,7 +222,7 @@ func (l *loader) prefetch(paths []string, ctx Context) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				f, err := l.parseFile(todo[i])
+				f, err := l.parseFile(todo[i], ctx)
 				results[i] = result{f: f, err: err}
 			}
 		}()
@@ -236,15 +239,16 @@ func (l *loader) prefetch(paths []string, ctx Context) {
 	}
 }
 
-// read parses a file once per load (or once per content with a cache).
-func (l *loader) read(path string) (*ast.File, error) {
+// read parses a file, read in context ctx, once per load (or once per
+// content with a cache).
+func (l *loader) read(path string, ctx Context) (*ast.File, error) {
 	if l.reads != nil {
 		l.reads[path]++
 	}
 	if f, ok := l.cfg.Files[path]; ok {
 		return f, nil
 	}
-	f, err := l.parseFile(path)
+	f, err := l.parseFile(path, ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -252,15 +256,22 @@ func (l *loader) read(path string) (*ast.File, error) {
 	return f, nil
 }
 
-// parseFile reads and parses the file at path; a site whose text the first
-// load kept (Sites) is not read again.
-func (l *loader) parseFile(path string) (*ast.File, error) {
+// parseFile reads and parses the file at path, read in context ctx. With
+// Sites, the first load makes a site's ghost instead (see Sites.outline),
+// and a later load parses the text the first kept of it.
+func (l *loader) parseFile(path string, ctx Context) (*ast.File, error) {
 	if text, ok := l.opts.Sites.takeText(path); ok {
 		return ast.ParseString(path, text), nil
 	}
 	src, err := l.opts.FS.ReadFresh(path)
 	if err != nil {
 		return nil, err
+	}
+	if l.meetsSites(ctx) {
+		// src is the loader's own: its text needs no copy.
+		if g := l.opts.Sites.outline(path, unsafe.String(unsafe.SliceData(src), len(src))); g != nil {
+			return g, nil
+		}
 	}
 	if l.opts.Cache != nil {
 		return l.opts.Cache.ParseOwned(path, src), nil
@@ -408,10 +419,9 @@ func (l *loader) include(n *Node, ctx Context) {
 			continue
 		}
 		if l.leftOut(p, ctx) {
-			l.reads[p]++
 			continue
 		}
-		f, err := l.read(p)
+		f, err := l.read(p, ctx)
 		if errors.Is(err, fs.ErrNotExist) && len(l.opts.StockDirs) > 0 && stockFiles[filepath.ToSlash(n.Dir.Args[0].Value)] {
 			f, err = l.readStock(n, p)
 			if f == nil && err == nil {
@@ -434,7 +444,7 @@ func (l *loader) include(n *Node, ctx Context) {
 			continue
 		}
 		included = append(included, f)
-		if l.meetSite(n, p, f, ctx, &included) {
+		if l.meetSite(n, p, f, ctx) {
 			continue
 		}
 		l.stack = append(l.stack, p)
@@ -450,7 +460,7 @@ func (l *loader) include(n *Node, ctx Context) {
 func (l *loader) readStock(n *Node, missing string) (*ast.File, error) {
 	name := n.Dir.Args[0].Value
 	for _, dir := range l.opts.StockDirs {
-		if f, err := l.read(filepath.Join(dir, name)); err == nil {
+		if f, err := l.read(filepath.Join(dir, name), n.Ctx); err == nil {
 			return f, nil
 		}
 	}

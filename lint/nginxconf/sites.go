@@ -18,26 +18,21 @@ import (
 // they are the default server of one, their TLS certificates) must be
 // written in it, directly inside the server blocks (see siteGhost).
 //
-// The first load with a Sites meets the sites: it reads in full the first
-// Budget bytes of them, and stands every other site as its ghost: its
+// The first load with a Sites meets the sites: it outlines each (without
+// parsing it in full), keeps its text, and stands it as its ghost: its
 // server blocks holding only their listen and ssl directives
-// (ghostDirectives), at their own places. That first model is whole for
-// what one server reads of the others (nginx-listen, nginx-ssl-certificate
-// judge it alone); what the rules report in a ghost otherwise is not to be
-// trusted (a ghost server has no location) and is dropped (Config.Ghost).
+// (ghostDirectives), at their own places. That first model holds every
+// other file in full, and is whole for what one server reads of the
+// others (nginx-listen, nginx-ssl-certificate judge it alone); what the
+// rules report in a ghost otherwise is not to be trusted (a ghost server
+// has no location) and is dropped (Config.Ghost).
 //
-// Each later load with the same Sites reads in full the sites Keep accepts
-// and leaves the others out: the batches of the check. The variables each
-// load defines are gathered in Defined, and a use of a variable
-// that no load so far defines is noted (NoteUndefined): a later batch may
-// define it.
+// Then the sites are split into batches (Plan), and each later load with
+// the same Sites parses the sites of one batch (Hold) from their kept text
+// and leaves the others out. The variables each load defines are gathered
+// in Defined, and a use of a variable that no load so far defines is noted
+// (NoteUndefined): a later batch may define it.
 type Sites struct {
-	// Budget is how much text of sites (in bytes) the first load reads in
-	// full, in the order it meets them; it always reads the first site.
-	Budget int
-	// Keep says whether a later load reads the site at path in full; the
-	// sites it refuses are left out of that load.
-	Keep func(path string) bool
 	// Version is the nginx version, which decides some of the directives
 	// that define variables.
 	Version string
@@ -53,17 +48,24 @@ type Sites struct {
 	// loaded whole.
 	Repeated bool
 
+	// ghosts are the sites the first load met, each as its ghost, until
+	// Plan.
 	ghosts map[string]*ast.File
+	// batchOf is the batch of each site, once planned; holding is the
+	// batch the loads hold.
+	batchOf map[string]int
+	holding int
+	mu      sync.Mutex
 	// undefined are the findings of variables that no load had defined
 	// when they were judged: a later batch may define them.
-	mu        sync.Mutex
 	undefined []undefinedUse
-	// texts are the sites the first load stood as ghosts, as read, until
-	// the load that keeps them: reading two thousand files again costs
-	// more than parsing them.
+	// texts are the sites' texts, as the first load read them, until the
+	// load that keeps them: reading two thousand files again costs more
+	// than holding them.
 	texts map[string]string
-	// kept is how much text of sites the first load read in full.
-	kept int
+	// outlined are the ghosts the first load made as it read the files
+	// (in parallel), until it meets them in order.
+	outlined map[string]*ast.File
 	// globs are the include patterns' matches, read once for every load.
 	globs map[string][]string
 }
@@ -74,10 +76,9 @@ type Site struct {
 	Size int
 }
 
-// NewSites starts the batching of a set's sites: the first load reads
-// budget bytes of sites in full.
-func NewSites(budget int, version string) *Sites {
-	return &Sites{Budget: budget, Version: version, Defined: NewDefined(), ghosts: map[string]*ast.File{}}
+// NewSites starts the batching of a set's sites.
+func NewSites(version string) *Sites {
+	return &Sites{Version: version, Defined: NewDefined(), ghosts: map[string]*ast.File{}}
 }
 
 type undefinedUse struct {
@@ -121,79 +122,85 @@ func (s *Sites) takeText(path string) (string, bool) {
 	return text, ok
 }
 
-// DropGhosts replaces the ghosts by empty files of the same paths, once the
-// first load is judged: the later loads leave the sites they do not keep
-// out, and what is left to know of a site is that it was read.
-func (s *Sites) DropGhosts() {
-	for p := range s.ghosts {
-		s.ghosts[p] = &ast.File{Path: p}
+// Plan splits the sites met into batches, which the loads after the first
+// hold one at a time (Hold). The first load's ghosts are dropped: a later
+// load leaves out the sites it does not hold.
+func (s *Sites) Plan(batches [][]string) {
+	s.batchOf = map[string]int{}
+	for i, batch := range batches {
+		for _, p := range batch {
+			s.batchOf[p] = i
+		}
 	}
+	s.ghosts, s.outlined = nil, nil
 }
 
-// GhostFile is the ghost of the site at path, nil when path is no site.
-func (s *Sites) GhostFile(path string) *ast.File { return s.ghosts[path] }
+// Hold makes the next loads hold batch i of the plan.
+func (s *Sites) Hold(i int) { s.holding = i }
 
 // Ghost reports whether path stands as a ghost in c: what is reported
-// there is reported by the load that keeps the site.
+// there is reported by the load that holds the site.
 func (c *Config) Ghost(path string) bool { return c.ghosts[path] }
 
-// leftOut reports whether this load, one after the first with Sites,
-// leaves out the site at path, included in ctx: a site it does not keep.
+// leftOut reports whether this load, one after the plan, leaves out the
+// site at path, included in ctx: a site of another batch.
 func (l *loader) leftOut(path string, ctx Context) bool {
 	s := l.opts.Sites
-	if s == nil || ctx != CtxHTTPMain {
+	if s == nil || s.batchOf == nil || ctx != CtxHTTPMain {
 		return false
 	}
-	_, site := s.ghosts[path]
-	return site && s.Keep != nil && !s.Keep(path)
+	b, site := s.batchOf[path]
+	return site && b != s.holding
 }
 
-// standIn reads ghost g in place of the site at path.
-func (l *loader) standIn(n *Node, path string, g *ast.File, ctx Context, included *[]*ast.File) {
-	if _, seen := l.cfg.Files[path]; !seen {
-		l.cfg.Order = append(l.cfg.Order, path)
+// meetsSites reports whether this load is the first with Sites and
+// reads files in context ctx, where sites are.
+func (l *loader) meetsSites(ctx Context) bool {
+	s := l.opts.Sites
+	return s != nil && s.batchOf == nil && ctx == CtxHTTPMain
+}
+
+// outline returns the ghost of the file at path, of text text, when it is
+// a site, and keeps the text for the load that will parse it; otherwise
+// nil: the file is to be parsed now.
+func (s *Sites) outline(path, text string) *ast.File {
+	g := siteGhost(ast.Outline(path, text, siteOutlineKeeps))
+	if g == nil {
+		return nil
 	}
-	l.cfg.Files[path] = g
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.texts == nil {
+		s.texts, s.outlined = map[string]string{}, map[string]*ast.File{}
+	}
+	s.texts[path] = text
+	s.outlined[path] = g
+	return g
+}
+
+// meetSite records the site at path, read as f in context ctx, when f is
+// the ghost the first load made of it: the ghost's servers are read in
+// place of the site's, and meetSite returns true.
+func (l *loader) meetSite(n *Node, path string, f *ast.File, ctx Context) bool {
+	s := l.opts.Sites
+	if !l.meetsSites(ctx) || l.reads[path] > 1 {
+		return false
+	}
+	s.mu.Lock()
+	g := s.outlined[path]
+	delete(s.outlined, path)
+	size := len(s.texts[path])
+	s.mu.Unlock()
+	if g == nil || g != f {
+		return false
+	}
+	s.ghosts[path] = g
+	s.Met = append(s.Met, Site{Path: path, Size: size})
 	if l.cfg.ghosts == nil {
 		l.cfg.ghosts = map[string]bool{}
 	}
 	l.cfg.ghosts[path] = true
-	*included = append(*included, g)
 	l.stmts(g, g.Items, n, ctx)
-}
-
-// meetSite records the file just read at path, when it is a site the
-// first load meets; when that load does not keep it, its ghost stands in
-// its place and meetSite returns true: the file is not read further.
-func (l *loader) meetSite(n *Node, path string, f *ast.File, ctx Context, included *[]*ast.File) bool {
-	s := l.opts.Sites
-	if s == nil || ctx != CtxHTTPMain || s.Keep != nil {
-		return false
-	}
-	if _, met := s.ghosts[path]; met || l.reads[path] > 1 {
-		return false
-	}
-	g := siteGhost(f)
-	if g == nil {
-		return false
-	}
-	s.ghosts[path] = g
-	s.Met = append(s.Met, Site{Path: path, Size: len(f.Src)})
-	if s.kept == 0 || s.kept+len(f.Src) <= s.Budget {
-		s.kept += len(f.Src)
-		return false
-	}
-	if l.opts.Cache != nil {
-		l.opts.Cache.Forget(path)
-	}
-	s.mu.Lock()
-	if s.texts == nil {
-		s.texts = map[string]string{}
-	}
-	s.texts[path] = f.Src
-	s.mu.Unlock()
-	*included = (*included)[:len(*included)-1]
-	l.standIn(n, path, g, ctx, included)
 	return true
 }
 
@@ -202,26 +209,33 @@ func (l *loader) meetSite(n *Node, path string, f *ast.File, ctx Context, includ
 var ghostDirectives = map[string]bool{"listen": true, "ssl": true, "ssl_certificate": true,
 	"ssl_certificate_key": true, "ssl_reject_handshake": true}
 
-// siteGhost is the ghost of f when f is a site: server blocks only,
-// without syntax errors, whose ghostDirectives are written in f directly
-// inside them (a server that includes a file at its top level may read
-// them from it), and without the TLS handlers of lua
-// (ssl_certificate_by_lua*, ssl_client_hello_by_lua*), which a server's
-// TLS depends on too. Otherwise nil. It is judged on f's syntax alone, so
-// that a site the first load does not keep is never built into nodes.
+// siteOutlineKeeps are the directives of a server that siteGhost judges
+// a site by.
+func siteOutlineKeeps(name string) bool {
+	return ghostDirectives[name] || name == "include" || sslLuaHandler(name)
+}
+
+// sslLuaHandler reports whether name is a TLS handler of lua, which a
+// server's TLS depends on.
+func sslLuaHandler(name string) bool {
+	return strings.HasPrefix(name, "ssl_certificate_by_lua") || strings.HasPrefix(name, "ssl_client_hello_by_lua")
+}
+
+// siteGhost is the ghost of the file of outline f (ast.Outline, keeping
+// siteOutlineKeeps; nil for a file with syntax errors), when the file is a
+// site: server blocks only, whose ghostDirectives are written in it
+// directly inside them (a server that includes a file at its top level may
+// read them from it), and without the TLS handlers of lua. The ghost is
+// the outline itself, which then holds only the ghostDirectives. Otherwise
+// nil. A site is judged on its outline alone, so that it is never parsed
+// in full nor built into nodes but by the load that holds it.
 func siteGhost(f *ast.File) *ast.File {
-	if len(f.Errors) > 0 {
+	if f == nil {
 		return nil
 	}
 	servers := 0
 	for _, s := range f.Items {
-		if s.Stray != nil {
-			return nil
-		}
 		d := s.Directive
-		if d == nil {
-			continue
-		}
 		if d.Name.Value != "server" || len(d.Args) > 0 || d.Block == nil || d.Block.Raw != nil || d.Block.Close == nil {
 			return nil
 		}
@@ -232,8 +246,7 @@ func siteGhost(f *ast.File) *ast.File {
 				continue
 			}
 			name := x.Name.Value
-			if name == "include" || ghostDirectives[name] && x.Block != nil ||
-				strings.HasPrefix(name, "ssl_certificate_by_lua") || strings.HasPrefix(name, "ssl_client_hello_by_lua") {
+			if name == "include" || ghostDirectives[name] && x.Block != nil || sslLuaHandler(name) {
 				return nil
 			}
 		}
@@ -241,10 +254,11 @@ func siteGhost(f *ast.File) *ast.File {
 	if servers == 0 {
 		return nil
 	}
-	return f.Excerpt(func(d *ast.Directive) bool { return ghostDirectives[d.Name.Value] })
+	return f
 }
 
-// checkRepeats sets Repeated when a site was read more than once.
+// checkRepeats sets Repeated when the first load read a site more than
+// once.
 func (l *loader) checkRepeats() {
 	for path, n := range l.reads {
 		if _, site := l.opts.Sites.ghosts[path]; site && n > 1 {

@@ -189,6 +189,9 @@ func readBounded(r io.Reader, buf []byte, p string, limit int64) ([]byte, error)
 // hold gigabytes (/proc/PID/pagemap). A FIFO or a device is refused, not
 // waited on.
 func readFile(real, p string, limit int64) ([]byte, error) {
+	if src, done, err := readRegular(real, p, limit); done {
+		return src, err
+	}
 	fh, st, err := openRegular(real, p, limit)
 	if err != nil {
 		return nil, err

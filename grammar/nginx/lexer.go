@@ -145,9 +145,11 @@ func (s *scanner) next() token {
 		s.rawNext = false
 		return s.luaBody()
 	}
-	for s.pos < len(s.src) && isSpace(s.src[s.pos]) {
-		s.pos++
+	pos := s.pos
+	for pos < len(s.src) && isSpace(s.src[pos]) {
+		pos++
 	}
+	s.pos = pos
 	if s.pos >= len(s.src) {
 		return token{typ: lexer.EOF, pos: s.pos}
 	}
@@ -190,58 +192,59 @@ func (s *scanner) next() token {
 var wordSpecial = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, ';': true, '{': true, '\\': true, '$': true}
 
 // word reads one token starting at s.pos, as ngx_conf_read_token does.
+// Most of a configuration's bytes are in tokens: the loops keep their
+// offset in a local.
 func (s *scanner) word() {
-	start := s.pos
-	var quote byte
-	switch s.src[s.pos] {
-	case '"', '\'':
-		quote = s.advance()
-	}
-	variable := false
-	for s.pos < len(s.src) {
-		c := s.src[s.pos]
-		if quote != 0 {
-			s.advance()
-			switch c {
-			case '\\':
-				if s.pos < len(s.src) {
-					s.advance()
+	start, src, i := s.pos, s.src, s.pos
+	if quote := src[i]; quote == '"' || quote == '\'' {
+		for i++; i < len(src); {
+			c := src[i]
+			i++
+			if c == '\\' {
+				if i < len(src) {
+					i++
 				}
-			case quote:
+			} else if c == quote {
+				s.pos = i
 				s.checkAfterQuote()
 				s.checkLength(start, quote)
 				return
 			}
-			continue
 		}
+		s.pos = i
+		s.checkLength(start, quote)
+		return
+	}
+	variable := false
+	for i < len(src) {
+		c := src[i]
 		if !wordSpecial[c] {
 			variable = false
-			s.pos++
+			i++
 			continue
 		}
 		if c == '{' && variable {
-			s.advance()
+			i++
 			continue
 		}
 		variable = false
-		switch {
-		case c == '\\':
-			s.advance()
-			if s.pos < len(s.src) {
-				s.advance()
+		switch c {
+		case '\\':
+			i++
+			if i < len(src) {
+				i++
 			}
-			continue
-		case c == '$':
+		case '$':
 			variable = true
-			s.advance()
-			continue
-		case isSpace(c) || c == ';' || c == '{':
+			i++
+		default: // whitespace, ';' or '{'
+			s.pos = i
 			s.checkLength(start, 0)
 			return
 		}
-		s.advance()
 	}
-	s.checkLength(start, quote)
+	s.pos = i
+	s.checkLength(start, 0)
 }
 
 // checkAfterQuote enforces that a closing quote is followed by whitespace,

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 
@@ -96,6 +97,10 @@ type loader struct {
 	pending []*Node
 	// reads counts the reads of each file, when the load has Sites.
 	reads map[string]int
+	// ahead are the files prefetch is reading, until read takes them;
+	// readers are its goroutines, which the load waits for.
+	ahead   map[string]*readAhead
+	readers sync.WaitGroup
 }
 
 // newNode returns a zeroed node from the current chunk, numbered in
@@ -160,6 +165,8 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 		cycleSeen:  map[string]bool{},
 		reportedAt: map[string]bool{},
 	}
+	// Files a load prefetched and never read are still being read.
+	defer l.readers.Wait()
 	if l.cfg.Prefix == "" {
 		l.cfg.Prefix = InferPrefix(opts.ConfPrefix, opts.FS)
 	}
@@ -195,48 +202,47 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 	return l.cfg, l.diags
 }
 
-// prefetch reads and parses the files of a large glob in parallel; the
-// include loop then finds them parsed. Results are registered in glob
-// order, so diagnostics and Order stay deterministic.
+// prefetch starts reading and parsing the files of a large glob in
+// parallel, in glob order, and returns at once: read waits for each file
+// as the include loop reaches it, so that the loop builds the nodes of the
+// first files while the next are read.
 func (l *loader) prefetch(paths []string, ctx Context) {
 	const minParallel = 16
 	var todo []string
 	for _, p := range paths {
-		if _, ok := l.cfg.Files[p]; !ok && !l.inStack(p) && !l.leftOut(p, ctx) {
+		if _, ok := l.cfg.Files[p]; !ok && !l.inStack(p) && !l.leftOut(p, ctx) && l.ahead[p] == nil {
 			todo = append(todo, p)
 		}
 	}
 	if len(todo) < minParallel {
 		return
 	}
-	type result struct {
-		err error
-		f   *ast.File
+	if l.ahead == nil {
+		l.ahead = map[string]*readAhead{}
 	}
-	results := make([]result, len(todo))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
+	slots := make([]readAhead, len(todo))
+	for i := range slots {
+		slots[i].done = make(chan struct{})
+		l.ahead[todo[i]] = &slots[i]
+	}
+	var next atomic.Int64
+	for range runtime.GOMAXPROCS(0) {
+		l.readers.Add(1)
 		go func() {
-			defer wg.Done()
-			for i := range next {
-				f, err := l.parseFile(todo[i], ctx)
-				results[i] = result{f: f, err: err}
+			defer l.readers.Done()
+			for i := int(next.Add(1)) - 1; i < len(todo); i = int(next.Add(1)) - 1 {
+				slots[i].f, slots[i].err = l.parseFile(todo[i], ctx)
+				close(slots[i].done)
 			}
 		}()
 	}
-	for i := range todo {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i, r := range results {
-		if r.err == nil {
-			l.register(todo[i], r.f)
-		}
-	}
+}
+
+// readAhead is a file prefetch reads: done is closed once f or err is set.
+type readAhead struct {
+	done chan struct{}
+	f    *ast.File
+	err  error
 }
 
 // read parses a file, read in context ctx, once per load (or once per
@@ -247,6 +253,15 @@ func (l *loader) read(path string, ctx Context) (*ast.File, error) {
 	}
 	if f, ok := l.cfg.Files[path]; ok {
 		return f, nil
+	}
+	if ra := l.ahead[path]; ra != nil {
+		delete(l.ahead, path)
+		<-ra.done
+		if ra.err == nil {
+			l.register(path, ra.f)
+			return ra.f, nil
+		}
+		// Read again below, for the error in full.
 	}
 	f, err := l.parseFile(path, ctx)
 	if err != nil {
@@ -399,17 +414,8 @@ func (l *loader) include(n *Node, ctx Context) {
 			n.keepBody()
 		}
 	}()
-	// With Sites, a glob's files are read a batch at a time, so that two
-	// thousand sites are not all parsed and held at once; the sites a
-	// later load leaves out are not read at all.
-	batch := len(paths)
-	if l.opts.Sites != nil {
-		batch = 64
-	}
-	for i, p := range paths {
-		if i%batch == 0 {
-			l.prefetch(paths[i:min(i+batch, len(paths))], ctx)
-		}
+	l.prefetch(paths, ctx)
+	for _, p := range paths {
 		if l.inStack(p) {
 			if !l.cycleSeen[p] {
 				l.cycleSeen[p] = true

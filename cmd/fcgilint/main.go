@@ -37,9 +37,7 @@ const (
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "check" && os.Getenv("GOGC") == "" {
-		paceCheckGC()
-	}
+	pacing = true
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

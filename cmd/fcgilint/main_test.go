@@ -90,6 +90,9 @@ func TestFailLevelAndExitCodes(t *testing.T) {
 	if code, _, _ := runCLI(t, "check", "--format", "xml", good); code != exitUsage {
 		t.Fatalf("bad --format: exit %d", code)
 	}
+	if code, _, errs := runCLI(t, "check", "--whole", "--low-memory", good); code != exitUsage || !strings.Contains(errs, "choose one") {
+		t.Errorf("--whole with --low-memory: exit %d, %q", code, errs)
+	}
 	// Flags after paths are honoured.
 	if code, out, _ := runCLI(t, "check", bad, "-f", "github"); code != exitFindings || !strings.HasPrefix(out, "::error file=") {
 		t.Fatalf("github format after path: exit %d\n%s", code, out)
@@ -210,11 +213,12 @@ func TestPathsInsideTheRootAreTheTargetsFiles(t *testing.T) {
 	}
 }
 
-// --low-memory checks a host's sites a batch at a time and reports what a
-// whole check reports, here on a generated host of 600 sites (a dozen
-// batches) where sites far apart conflict: a duplicate default server and
-// a variable used in one site and set in another.
-func TestLowMemoryReportsWhatAWholeCheckReports(t *testing.T) {
+// A check reads a large host's sites a batch at a time (smaller ones with
+// --low-memory) and reports what a check holding it whole (--whole)
+// reports, here on a generated host of 600 sites (a dozen batches) where
+// sites far apart conflict: a duplicate default server and a variable used
+// in one site and set in another.
+func TestBatchedChecksReportWhatAWholeCheckReports(t *testing.T) {
 	root := t.TempDir()
 	if err := gentree.Generate(gentree.Tree{Root: root, Sites: 600, Pools: 5}); err != nil {
 		t.Fatal(err)
@@ -222,13 +226,16 @@ func TestLowMemoryReportsWhatAWholeCheckReports(t *testing.T) {
 	sites := filepath.Join(root, "etc/nginx/sites-enabled")
 	testfiles.Write(t, filepath.Join(sites, "site10.conf"), "server {\n  listen 8080 default_server;\n  return 200 $set_far_away$nowhere;\n}\n")
 	testfiles.Write(t, filepath.Join(sites, "site590.conf"), "server {\n  listen 8080 default_server;\n  set $set_far_away 1;\n}\n")
-	_, whole, _ := runCLI(t, "check", "--root", root, "-f", "json")
-	code, batched, stderr := runCLI(t, "check", "--low-memory", "--root", root, "-f", "json")
-	if code != exitFindings {
-		t.Fatalf("--low-memory: exit %d, want %d\n%s", code, exitFindings, stderr)
-	}
-	if whole != batched {
-		t.Errorf("--low-memory reports otherwise\nwhole:\n%s\nbatched:\n%s", whole, batched)
+	_, whole, _ := runCLI(t, "check", "--whole", "--root", root, "-f", "json")
+	for _, mode := range [][]string{nil, {"--low-memory"}} {
+		args := append(append([]string{"check"}, mode...), "--root", root, "-f", "json")
+		code, batched, stderr := runCLI(t, args...)
+		if code != exitFindings {
+			t.Fatalf("%v: exit %d, want %d\n%s", mode, code, exitFindings, stderr)
+		}
+		if whole != batched {
+			t.Errorf("%v reports otherwise than --whole\nwhole:\n%s\nbatched:\n%s", mode, whole, batched)
+		}
 	}
 	for _, want := range []string{`a duplicate default server for 0.0.0.0:8080`, `unknown \"nowhere\" variable`, `"files": 610,`} {
 		if !strings.Contains(whole, want) {

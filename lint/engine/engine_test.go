@@ -43,13 +43,16 @@ func TestCheckLoadsSetsAndLeftovers(t *testing.T) {
 
 // BenchmarkCheckTree checks the generated Debian-style tree of 2,000 sites
 // and 50 pools that bench/check-vs-nginx.sh compares with nginx -t.
-func BenchmarkCheckTree(b *testing.B) { benchmarkCheckTree(b, 0) }
+// It holds the whole tree at once, as `fcgilint check --whole` does.
+func BenchmarkCheckTree(b *testing.B) { benchmarkCheckTree(b, engine.Options{}) }
 
-// BenchmarkCheckTreeLowMemory is BenchmarkCheckTree a batch of sites at a
-// time, as `fcgilint check --low-memory` checks.
-func BenchmarkCheckTreeLowMemory(b *testing.B) { benchmarkCheckTree(b, engine.LowMemorySiteBudget) }
+// BenchmarkCheckTreeBatched is BenchmarkCheckTree a batch of sites at a
+// time, as `fcgilint check` checks (collecting between batches).
+func BenchmarkCheckTreeBatched(b *testing.B) {
+	benchmarkCheckTree(b, engine.Options{SiteBudget: engine.DefaultSiteBudget, BetweenBatches: runtime.GC})
+}
 
-func benchmarkCheckTree(b *testing.B, budget int) {
+func benchmarkCheckTree(b *testing.B, opts engine.Options) {
 	root := b.TempDir()
 	if err := gentree.Generate(gentree.Tree{Root: root, Sites: 2000, Pools: 50}); err != nil {
 		b.Fatal(err)
@@ -62,7 +65,8 @@ func benchmarkCheckTree(b *testing.B, budget int) {
 	b.ResetTimer()
 	var pass *lint.Pass
 	for i := 0; i < b.N; i++ {
-		pass = engine.Check(found, engine.Options{FS: fsys, SiteBudget: budget})
+		opts.FS = fsys
+		pass = engine.Check(found, opts)
 		if ds := pass.Diagnostics(); len(ds) != 0 {
 			b.Fatalf("the generated tree is correct, got %d findings, the first: %v", len(ds), ds[0])
 		}

@@ -89,7 +89,7 @@ func checkBatched(pass *lint.Pass, loadDiags []diag.Diagnostic, batched []*batch
 		found = append(found, rest.Diagnostics()...)
 	}
 	for _, b := range batched {
-		found = append(found, b.check(pass, notCrossSite, sups)...)
+		found = append(found, b.check(pass, notCrossSite, sups, opts.BetweenBatches)...)
 	}
 	found = withoutDefinedLater(found, batched)
 	diag.Sort(found)
@@ -115,11 +115,17 @@ func wholeSets(sets []*nginxconf.Config, batched []*batchedSet) []*nginxconf.Con
 // check loads and judges each batch in turn, in a fork of pass that holds
 // it, with the rules enabled accepts, and adds the suppression comments of
 // the files it read to sups. Only one batch is held at a time; the pass
-// holds the last at the end.
-func (b *batchedSet) check(pass *lint.Pass, enabled func(string) bool, sups map[string][]*suppress.Suppression) []diag.Diagnostic {
+// holds the last at the end. between, when set, is called before each
+// load, when the model judged before is garbage.
+func (b *batchedSet) check(pass *lint.Pass, enabled func(string) bool, sups map[string][]*suppress.Suppression, between func()) []diag.Diagnostic {
 	pass.Nginx[b.index] = nil
 	var out []diag.Diagnostic
+	var last *nginxconf.Config
 	for i := range b.batches {
+		last = nil
+		if between != nil {
+			between()
+		}
 		b.opts.Sites.Hold(i)
 		cfg, ds := nginxconf.Load(b.path, b.opts)
 		fork := pass.Fork([]*nginxconf.Config{cfg})
@@ -134,8 +140,9 @@ func (b *batchedSet) check(pass *lint.Pass, enabled func(string) bool, sups map[
 				sups[path] = list
 			}
 		}
-		pass.Nginx[b.index] = cfg
+		last = cfg
 	}
+	pass.Nginx[b.index] = last
 	return out
 }
 

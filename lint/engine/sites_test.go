@@ -136,3 +136,25 @@ func TestSitesBatchedAgreeOnFixtures(t *testing.T) {
 		sameReport(t, dir, whole, batched)
 	}
 }
+
+// The check calls BetweenBatches before each batch (a budget of one byte
+// makes each site a batch), and never when it holds the host whole.
+func TestBetweenBatchesIsCalledBeforeEachBatch(t *testing.T) {
+	dir := t.TempDir()
+	testfiles.Write(t, filepath.Join(dir, "nginx.conf"), "events {}\nhttp {\n  include sites-enabled/*;\n}\n")
+	for _, name := range []string{"a", "b", "c"} {
+		testfiles.Write(t, filepath.Join(dir, "sites-enabled", name), "server {\n  server_name "+name+";\n}\n")
+	}
+	testfiles.Write(t, filepath.Join(dir, "sites-enabled/d"), "server {\n  include snippets/none.conf;\n}\n") // not a site: read in every load
+	found, _, err := discover.Scan([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ budget, calls int }{{0, 0}, {1, 3}, {1 << 20, 1}} {
+		calls := 0
+		engine.Check(found, engine.Options{FS: &files.FS{}, SiteBudget: tc.budget, BetweenBatches: func() { calls++ }})
+		if calls != tc.calls {
+			t.Errorf("budget %d: BetweenBatches called %d times, want %d", tc.budget, calls, tc.calls)
+		}
+	}
+}

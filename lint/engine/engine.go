@@ -63,7 +63,7 @@ type Options struct {
 // DefaultSiteBudget is the SiteBudget of `fcgilint check`: about a hundred
 // typical sites, whose model takes a megabyte. Measured on a generated
 // Debian-style host of 2,000 sites (bench/check-vs-nginx.sh), the peak RSS
-// of the check goes from 34 MiB whole to 16 MiB, for a quarter more time.
+// of the check goes from 35 MiB whole to 15 MiB, for a fifth more time.
 const DefaultSiteBudget = 64 << 10
 
 // LowMemorySiteBudget is the SiteBudget of `fcgilint check --low-memory`:

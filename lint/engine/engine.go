@@ -335,8 +335,8 @@ func Files(p *lint.Pass) map[string]bool {
 		}
 		if c.Sites != nil {
 			// Checked a batch at a time, the set holds its last batch.
-			for _, s := range c.Sites.Met {
-				seen[s.Path] = true
+			for p := range c.Sites.Read {
+				seen[p] = true
 			}
 		}
 	}

@@ -46,7 +46,7 @@ func TestSitesBatchedAgreeAcrossSites(t *testing.T) {
 	site := func(name, src string) { testfiles.Write(t, filepath.Join(dir, "sites-enabled", name), src) }
 	testfiles.Write(t, filepath.Join(dir, "nginx.conf"), "events {}\nhttp {\n  include sites-enabled/*;\n  server { listen 8443 ssl; }\n}\n")
 	site("a", "server {\n  include snippets/only-a.conf;\n  listen 80 default_server;\n  listen 8080 backlog=10;\n  server_name ~^(?<sub>[a-z]+)\\.example\\.com$;\n  location / { set $from_a 1; }\n}\n")
-	site("b", "server {\n  listen 80 default_server;\n  listen 8080 reuseport;\n  return 200 \"$from_a $from_z $sub $nowhere\";\n}\n")
+	site("b", "server {\n  listen 80 default_server;\n  listen 8080 reuseport;\n  return 200 \"$from_a $from_z $sub $nowhere\";\n  location /b { include snippets/only-b.conf; }\n}\n")
 	site("c", "# comment\nserver {\n  listen 443 ssl;\n  ssl_certificate /etc/ssl/c.pem;\n  ssl_certificate_key /etc/ssl/c.key;\n}\nserver {\n  listen 443;\n  listen 127.0.0.1:80;\n  listen 127.0.0.1:80;\n}\n")
 	site("d", "server {\n  listen 8443 default_server;\n  # fcgilint: ignore[nginx-unknown-variable] a test of suppression\n  location / { return 200 $undefined_in_d; }\n}\n")
 	site("e", "server {\n  include snippets/listen.conf;\n  location / { fastcgi_pass unix:/run/php/none.sock; }\n}\n")
@@ -62,6 +62,7 @@ func TestSitesBatchedAgreeAcrossSites(t *testing.T) {
 	testfiles.Write(t, filepath.Join(dir, "snippets/cert.conf"), "ssl_certificate /etc/ssl/m.pem;\nssl_certificate_key /etc/ssl/m.key;\n")
 	testfiles.Write(t, filepath.Join(dir, "snippets/listen.conf"), "listen 80;\n")
 	testfiles.Write(t, filepath.Join(dir, "snippets/only-a.conf"), "add_header X-Site a;\n")
+	testfiles.Write(t, filepath.Join(dir, "snippets/only-b.conf"), "add_header X-Site b;\n")
 	found, _, err := discover.Scan([]string{dir})
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +146,7 @@ func TestBetweenBatchesIsCalledBeforeEachBatch(t *testing.T) {
 	for _, name := range []string{"a", "b", "c"} {
 		testfiles.Write(t, filepath.Join(dir, "sites-enabled", name), "server {\n  server_name "+name+";\n}\n")
 	}
-	testfiles.Write(t, filepath.Join(dir, "sites-enabled/d"), "server {\n  include snippets/none.conf;\n}\n") // not a site: read in every load
+	testfiles.Write(t, filepath.Join(dir, "sites-enabled/d"), "upstream app {\n  server 127.0.0.1:9000;\n}\nserver {\n  server_name d;\n}\n") // not a site: read in every load
 	found, _, err := discover.Scan([]string{dir})
 	if err != nil {
 		t.Fatal(err)

@@ -196,8 +196,14 @@ func load(path string, ctx Context, standalone bool, opts Options) (*Config, []d
 			l.cfg.all = append(l.cfg.all, &chunk[i])
 		}
 	}
-	if opts.Sites != nil {
-		opts.Sites.Defined.Collect(l.cfg.all, opts.Sites.Version)
+	if s := opts.Sites; s != nil {
+		s.Defined.Collect(l.cfg.all, s.Version)
+		if s.Read == nil {
+			s.Read = map[string]bool{}
+		}
+		for _, p := range l.cfg.Order {
+			s.Read[p] = true
+		}
 	}
 	return l.cfg, l.diags
 }

@@ -16,16 +16,18 @@ import (
 // that holds server blocks only, and that nothing else reads; what its
 // servers show the other servers (the addresses they listen on, whether
 // they are the default server of one, their TLS certificates) must be
-// written in it, directly inside the server blocks (see siteGhost).
+// written in it directly inside the server blocks, or in the files those
+// include there (see siteGhost).
 //
 // The first load with a Sites meets the sites: it outlines each (without
 // parsing it in full), keeps its text, and stands it as its ghost: its
 // server blocks holding only their listen and ssl directives
-// (ghostDirectives), at their own places. That first model holds every
-// other file in full, and is whole for what one server reads of the
-// others (nginx-listen, nginx-ssl-certificate judge it alone); what the
-// rules report in a ghost otherwise is not to be trusted (a ghost server
-// has no location) and is dropped (Config.Ghost).
+// (ghostDirectives) and their includes, at their own places. That first
+// model holds every other file in full (the files a ghost server includes
+// too), and is whole for what one server reads of the others
+// (nginx-listen, nginx-ssl-certificate judge it alone); what the rules
+// report in a ghost otherwise is not to be trusted (a ghost server has no
+// location) and is dropped (Config.Ghost).
 //
 // Then the sites are split into batches (Plan), and each later load with
 // the same Sites parses the sites of one batch (Hold) from their kept text
@@ -39,6 +41,9 @@ type Sites struct {
 
 	// Met lists the sites in the order the first load met them.
 	Met []Site
+	// Read are the files some load read: the first load's, and those only
+	// the sites of one batch include.
+	Read map[string]bool
 	// Defined are the variables the loads so far define: each load with
 	// the Sites adds its own.
 	Defined Defined
@@ -205,14 +210,15 @@ func (l *loader) meetSite(n *Node, path string, f *ast.File, ctx Context) bool {
 }
 
 // ghostDirectives are what a ghost server keeps: what the other servers
-// of the host read of it.
+// of the host read of it, and the includes that may hold it (the ghost
+// reads the files included in full, as every load does).
 var ghostDirectives = map[string]bool{"listen": true, "ssl": true, "ssl_certificate": true,
-	"ssl_certificate_key": true, "ssl_reject_handshake": true}
+	"ssl_certificate_key": true, "ssl_reject_handshake": true, "include": true}
 
 // siteOutlineKeeps are the directives of a server that siteGhost judges
 // a site by.
 func siteOutlineKeeps(name string) bool {
-	return ghostDirectives[name] || name == "include" || sslLuaHandler(name)
+	return ghostDirectives[name] || sslLuaHandler(name)
 }
 
 // sslLuaHandler reports whether name is a TLS handler of lua, which a
@@ -223,12 +229,11 @@ func sslLuaHandler(name string) bool {
 
 // siteGhost is the ghost of the file of outline f (ast.Outline, keeping
 // siteOutlineKeeps; nil for a file with syntax errors), when the file is a
-// site: server blocks only, whose ghostDirectives are written in it
-// directly inside them (a server that includes a file at its top level may
-// read them from it), and without the TLS handlers of lua. The ghost is
-// the outline itself, which then holds only the ghostDirectives. Otherwise
-// nil. A site is judged on its outline alone, so that it is never parsed
-// in full nor built into nodes but by the load that holds it.
+// site: server blocks only, whose ghostDirectives are not blocks, and
+// without the TLS handlers of lua. The ghost is the outline itself, which
+// then holds only the ghostDirectives. Otherwise nil. A site is judged on
+// its outline alone, so that it is never parsed in full nor built into
+// nodes but by the load that holds it.
 func siteGhost(f *ast.File) *ast.File {
 	if f == nil {
 		return nil
@@ -246,7 +251,7 @@ func siteGhost(f *ast.File) *ast.File {
 				continue
 			}
 			name := x.Name.Value
-			if name == "include" || ghostDirectives[name] && x.Block != nil || sslLuaHandler(name) {
+			if ghostDirectives[name] && x.Block != nil || sslLuaHandler(name) {
 				return nil
 			}
 		}

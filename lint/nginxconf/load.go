@@ -237,18 +237,26 @@ func (l *loader) prefetch(paths []string, ctx Context) {
 		go func() {
 			defer l.readers.Done()
 			for i := int(next.Add(1)) - 1; i < len(todo); i = int(next.Add(1)) - 1 {
-				slots[i].f, slots[i].err = l.parseFile(todo[i], ctx)
-				close(slots[i].done)
+				slots[i].read(func() (*ast.File, error) { return l.parseFile(todo[i], ctx) })
 			}
 		}()
 	}
 }
 
-// readAhead is a file prefetch reads: done is closed once f or err is set.
+// readAhead is a file prefetch reads: done is closed once f or err is set,
+// or panicked: a panic of the parser is raised again by read, on the
+// load's goroutine, where the CLI and the language server recover it.
 type readAhead struct {
-	done chan struct{}
-	f    *ast.File
-	err  error
+	done     chan struct{}
+	f        *ast.File
+	err      error
+	panicked any
+}
+
+func (ra *readAhead) read(parse func() (*ast.File, error)) {
+	defer close(ra.done)
+	defer func() { ra.panicked = recover() }()
+	ra.f, ra.err = parse()
 }
 
 // read parses a file, read in context ctx, once per load (or once per
@@ -263,6 +271,9 @@ func (l *loader) read(path string, ctx Context) (*ast.File, error) {
 	if ra := l.ahead[path]; ra != nil {
 		delete(l.ahead, path)
 		<-ra.done
+		if ra.panicked != nil {
+			panic(ra.panicked)
+		}
 		if ra.err == nil {
 			l.register(path, ra.f)
 			return ra.f, nil

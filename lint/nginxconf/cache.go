@@ -52,10 +52,3 @@ func (c *ParseCache) parse(path string, src []byte, parse func(string, []byte) *
 	c.mu.Unlock()
 	return f
 }
-
-// Forget drops path from the cache.
-func (c *ParseCache) Forget(path string) {
-	c.mu.Lock()
-	delete(c.files, path)
-	c.mu.Unlock()
-}

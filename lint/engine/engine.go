@@ -58,6 +58,10 @@ type Options struct {
 	// last batch's) is garbage: the CLI collects it there, so that the
 	// heap never holds the garbage of two batches.
 	BetweenBatches func()
+
+	// exactBatches keeps batches at SiteBudget (see loadBatched), for the
+	// tests that check a site at a time.
+	exactBatches bool
 }
 
 // DefaultSiteBudget is the SiteBudget of `fcgilint check`: about a hundred
@@ -215,7 +219,7 @@ func load(pass *lint.Pass, found []discover.File, opts Options) ([]diag.Diagnost
 				addNginx(nginxconf.Load(f.Path, nopts))
 				break
 			}
-			cfg, d, b := loadBatched(f.Path, nopts, opts.SiteBudget, pass.NginxVersion)
+			cfg, d, b := loadBatched(f.Path, nopts, opts.SiteBudget, opts.exactBatches, pass.NginxVersion)
 			if b != nil {
 				b.index = len(pass.Nginx)
 				batched = append(batched, b)

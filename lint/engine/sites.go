@@ -28,9 +28,10 @@ type batchedSet struct {
 }
 
 // loadBatched loads the set of main file path with its sites as ghosts,
-// and plans the loads that check them, budget bytes of sites each. It
-// returns no plan when the set has no site: the first load is then whole.
-func loadBatched(path string, opts nginxconf.Options, budget int, version string) (*nginxconf.Config, []diag.Diagnostic, *batchedSet) {
+// and plans the loads that check them, budget bytes of sites each (or
+// more, unless exact). It returns no plan when the set has no site: the
+// first load is then whole.
+func loadBatched(path string, opts nginxconf.Options, budget int, exact bool, version string) (*nginxconf.Config, []diag.Diagnostic, *batchedSet) {
 	whole := opts
 	opts.Sites = nginxconf.NewSites(version)
 	cfg, ds := nginxconf.Load(path, opts)
@@ -46,12 +47,23 @@ func loadBatched(path string, opts nginxconf.Options, budget int, version string
 	b := &batchedSet{path: path, opts: opts}
 	// Each batch loads the rest of the set again and judges the php-fpm
 	// side again: on a host of many thousands of sites, batches grow so
-	// that there are at most maxBatches of them.
-	total := 0
-	for _, s := range opts.Sites.Met {
-		total += s.Size
+	// that there are at most maxBatches of them, and a batch holds at
+	// least as much text of sites as of the rest (a host whose sites are
+	// mostly files that do not qualify is read in a few batches, not a
+	// hundred reloads of them).
+	if !exact {
+		total := 0
+		for _, s := range opts.Sites.Met {
+			total += s.Size
+		}
+		rest := 0
+		for p, f := range cfg.Files {
+			if !cfg.Ghost(p) {
+				rest += len(f.Src)
+			}
+		}
+		budget = max(budget, total/maxBatches, rest)
 	}
-	budget = max(budget, total/maxBatches)
 	var batch []string
 	size := 0
 	for _, s := range opts.Sites.Met {

@@ -21,7 +21,7 @@ func checkBoth(t *testing.T, found []discover.File, opts engine.Options) (whole,
 	opts.SiteBudget = 0
 	wholePass := engine.Check(found, opts)
 	opts.SiteBudget = 1
-	batchedPass := engine.Check(found, opts)
+	batchedPass := engine.Check(found, engine.ExactBatches(opts))
 	if w, b := engine.FileCount(wholePass), engine.FileCount(batchedPass); w != b {
 		t.Errorf("checked a site at a time, %d files are counted, not %d", b, w)
 	}
@@ -153,9 +153,32 @@ func TestBetweenBatchesIsCalledBeforeEachBatch(t *testing.T) {
 	}
 	for _, tc := range []struct{ budget, calls int }{{0, 0}, {1, 3}, {1 << 20, 1}} {
 		calls := 0
-		engine.Check(found, engine.Options{FS: &files.FS{}, SiteBudget: tc.budget, BetweenBatches: func() { calls++ }})
+		engine.Check(found, engine.ExactBatches(engine.Options{FS: &files.FS{}, SiteBudget: tc.budget, BetweenBatches: func() { calls++ }}))
 		if calls != tc.calls {
 			t.Errorf("budget %d: BetweenBatches called %d times, want %d", tc.budget, calls, tc.calls)
 		}
+	}
+}
+
+// Every batch reloads what is not a site: a batch holds at least as much
+// text of sites as that, so that a host of few sites and many other files
+// is not reloaded once per site.
+func TestBatchesAreNoSmallerThanTheRest(t *testing.T) {
+	dir := t.TempDir()
+	testfiles.Write(t, filepath.Join(dir, "nginx.conf"), "events {}\nhttp {\n  include sites-enabled/*;\n}\n")
+	for _, name := range []string{"a", "b", "c", "d"} {
+		testfiles.Write(t, filepath.Join(dir, "sites-enabled", name), "server {\n  server_name "+name+";\n}\n")
+	}
+	// Not a site (an upstream beside its server), and larger than the
+	// four sites together.
+	testfiles.Write(t, filepath.Join(dir, "sites-enabled/e"), "upstream app {\n  server 127.0.0.1:9000;\n}\nserver {\n  server_name e;\n"+strings.Repeat("  add_header X-Padding padding;\n", 20)+"}\n")
+	found, _, err := discover.Scan([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	engine.Check(found, engine.Options{FS: &files.FS{}, SiteBudget: 1, BetweenBatches: func() { calls++ }})
+	if calls != 1 {
+		t.Errorf("four small sites beside a larger file that is not one: %d batches, want 1", calls)
 	}
 }

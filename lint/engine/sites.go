@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"slices"
+
 	"github.com/fcgilint/fcgilint/lint"
 	"github.com/fcgilint/fcgilint/lint/diag"
 	"github.com/fcgilint/fcgilint/lint/nginxconf"
@@ -35,6 +37,9 @@ func loadBatched(path string, opts nginxconf.Options, budget int, exact bool, ve
 	whole := opts
 	opts.Sites = nginxconf.NewSites(version)
 	cfg, ds := nginxconf.Load(path, opts)
+	// What the loader reports in a ghost, the load that holds the site
+	// reports again.
+	ds = slices.DeleteFunc(ds, func(d diag.Diagnostic) bool { return cfg.Ghost(d.Location.File) })
 	if opts.Sites.Repeated {
 		// A site read in two places is analysed in each: only the whole
 		// set says what it means.
@@ -92,7 +97,7 @@ func checkBatched(pass *lint.Pass, loadDiags []diag.Diagnostic, batched []*batch
 	for _, d := range loadDiags {
 		first.Report(d)
 	}
-	found := withoutGhosts(first, first.Diagnostics())
+	found := first.Diagnostics()
 	sups := suppress.Collect(first)
 	if whole := wholeSets(pass.Nginx, batched); len(whole) > 0 {
 		// The sets without sites are judged whole, here.
@@ -147,34 +152,20 @@ func (b *batchedSet) check(pass *lint.Pass, enabled func(string) bool, sups map[
 		}
 		out = append(out, fork.Diagnostics()...)
 		fork.FPM = nil // their comments were read with the first load
+		// A site's comments are those of the load that holds it: the
+		// others read only its ghost or its rest.
+		held := make(map[string]bool, len(b.batches[i]))
+		for _, p := range b.batches[i] {
+			held[p] = true
+		}
 		for path, list := range suppress.Collect(fork) {
-			if _, ok := sups[path]; !ok {
+			if _, ok := sups[path]; !ok || held[path] {
 				sups[path] = list
 			}
 		}
 		last = cfg
 	}
 	pass.Nginx[b.index] = last
-	return out
-}
-
-// withoutGhosts drops the findings in files that stand as ghosts in one of
-// pass's nginx sets, but for the cross-site rules': the batch that holds
-// the site reports the others.
-func withoutGhosts(pass *lint.Pass, ds []diag.Diagnostic) []diag.Diagnostic {
-	out := ds[:0]
-	for _, d := range ds {
-		ghost := false
-		for _, cfg := range pass.Nginx {
-			if cfg.Ghost(d.Location.File) && !crossSiteRules[d.Rule] {
-				ghost = true
-				break
-			}
-		}
-		if !ghost {
-			out = append(out, d)
-		}
-	}
 	return out
 }
 

@@ -59,6 +59,10 @@ func TestSitesBatchedAgreeAcrossSites(t *testing.T) {
 	site("l", "server {\n  listen 9444 ssl default_server;\n  ssl_certificate /etc/ssl/l.pem;\n}\n")
 	site("m", "server {\n  listen 9445 ssl;\n  include snippets/cert.conf;\n}\n")
 	site("n", "server {\n  listen 9445 ssl;\n}\n")
+	// Sites with directives of the http block beside their servers: the
+	// zone, maps and upstream of o are every batch's.
+	site("o", "limit_req_zone $binary_remote_addr zone=zone_o:10m rate=1r/s;\nmap $host $from_o {\n  default 1;\n}\nupstream app_o {\n  server 127.0.0.1:9000;\n}\nserver {\n  listen 85;\n  # fcgilint: ignore[nginx-unknown-variable] a suppression inside a site with a rest\n  location / { return 200 $undefined_in_o; }\n}\nmap $uri $from_o2 {\n  # fcgilint: ignore[nginx-unknown-variable] a suppression in the rest\n  default $undefined_in_rest;\n}\n")
+	site("p", "server {\n  listen 86;\n  limit_req zone=zone_o;\n  location / { proxy_pass http://app_o; return 200 \"$from_o $from_o2\"; }\n}\n")
 	testfiles.Write(t, filepath.Join(dir, "snippets/cert.conf"), "ssl_certificate /etc/ssl/m.pem;\nssl_certificate_key /etc/ssl/m.key;\n")
 	testfiles.Write(t, filepath.Join(dir, "snippets/listen.conf"), "listen 80;\n")
 	testfiles.Write(t, filepath.Join(dir, "snippets/only-a.conf"), "add_header X-Site a;\n")
@@ -73,7 +77,8 @@ func TestSitesBatchedAgreeAcrossSites(t *testing.T) {
 	for _, d := range whole {
 		rules = append(rules, d.Rule+"@"+filepath.Base(d.Location.File))
 	}
-	// What the fixture is for: findings in one site that another causes.
+	// What the fixture is for: findings in one site that another causes
+	// (or that a later batch clears).
 	for _, want := range []string{"nginx-listen@b", "nginx-unknown-variable@b", "nginx-unknown-variable@z", "nginx-listen@c", "nginx-upstream-address@f", "nginx-listen@g",
 		"nginx-ssl-certificate@k", "nginx-ssl-certificate@l"} {
 		if !strings.Contains(strings.Join(rules, " "), want) {
@@ -81,10 +86,10 @@ func TestSitesBatchedAgreeAcrossSites(t *testing.T) {
 		}
 	}
 	for _, d := range whole {
-		if base := filepath.Base(d.Location.File); base == "j" || base == "m" || base == "n" {
+		if base := filepath.Base(d.Location.File); base == "j" || base == "m" || base == "n" || base == "o" || base == "p" {
 			t.Errorf("want no finding in %s (a suppressed duplicate, a certificate from a snippet), got %s: %s", base, d.Rule, d.Message)
 		}
-		if strings.Contains(d.Message, "from_a") || strings.Contains(d.Message, "from_z") || strings.Contains(d.Message, `"sub"`) {
+		if strings.Contains(d.Message, "from_") || strings.Contains(d.Message, `"sub"`) || strings.Contains(d.Message, "app_o") || strings.Contains(d.Message, "zone_o") {
 			t.Errorf("a variable another site defines is reported: %s", d.Message)
 		}
 	}
@@ -146,7 +151,7 @@ func TestBetweenBatchesIsCalledBeforeEachBatch(t *testing.T) {
 	for _, name := range []string{"a", "b", "c"} {
 		testfiles.Write(t, filepath.Join(dir, "sites-enabled", name), "server {\n  server_name "+name+";\n}\n")
 	}
-	testfiles.Write(t, filepath.Join(dir, "sites-enabled/d"), "upstream app {\n  server 127.0.0.1:9000;\n}\nserver {\n  server_name d;\n}\n") // not a site: read in every load
+	testfiles.Write(t, filepath.Join(dir, "sites-enabled/d"), "upstream app {\n  server 127.0.0.1:9000;\n}\n") // no server, no site: read in every load
 	found, _, err := discover.Scan([]string{dir})
 	if err != nil {
 		t.Fatal(err)
@@ -169,9 +174,8 @@ func TestBatchesAreNoSmallerThanTheRest(t *testing.T) {
 	for _, name := range []string{"a", "b", "c", "d"} {
 		testfiles.Write(t, filepath.Join(dir, "sites-enabled", name), "server {\n  server_name "+name+";\n}\n")
 	}
-	// Not a site (an upstream beside its server), and larger than the
-	// four sites together.
-	testfiles.Write(t, filepath.Join(dir, "sites-enabled/e"), "upstream app {\n  server 127.0.0.1:9000;\n}\nserver {\n  server_name e;\n"+strings.Repeat("  add_header X-Padding padding;\n", 20)+"}\n")
+	// Not a site (no server), and larger than the four sites together.
+	testfiles.Write(t, filepath.Join(dir, "sites-enabled/e"), "map $host $backend {\n"+strings.Repeat("  padding.example.com 127.0.0.1:9000;\n", 20)+"}\n")
 	found, _, err := discover.Scan([]string{dir})
 	if err != nil {
 		t.Fatal(err)

@@ -216,7 +216,9 @@ func (l *loader) prefetch(paths []string, ctx Context) {
 	const minParallel = 16
 	var todo []string
 	for _, p := range paths {
-		if _, ok := l.cfg.Files[p]; !ok && !l.inStack(p) && !l.leftOut(p, ctx) && l.ahead[p] == nil {
+		_, read := l.cfg.Files[p]
+		out, _ := l.leftOut(p, ctx)
+		if !read && !out && !l.inStack(p) && l.ahead[p] == nil {
 			todo = append(todo, p)
 		}
 	}
@@ -441,7 +443,16 @@ func (l *loader) include(n *Node, ctx Context) {
 			}
 			continue
 		}
-		if l.leftOut(p, ctx) {
+		if out, rest := l.leftOut(p, ctx); out {
+			if rest != nil {
+				// Its servers are another batch's; what else it holds
+				// is every server's.
+				l.register(p, rest)
+				included = append(included, rest)
+				l.stack = append(l.stack, p)
+				l.stmts(rest, rest.Items, n, ctx)
+				l.stack = l.stack[:len(l.stack)-1]
+			}
 			continue
 		}
 		f, err := l.read(p, ctx)

@@ -1,6 +1,7 @@
 package nginxconf
 
 import (
+	"sort"
 	"strings"
 	"sync"
 
@@ -13,25 +14,27 @@ import (
 // them at once.
 //
 // A site is a file that an include directive of the http block reads,
-// that holds server blocks only, and that nothing else reads; what its
-// servers show the other servers (the addresses they listen on, whether
-// they are the default server of one, their TLS certificates) must be
-// written in it directly inside the server blocks, or in the files those
-// include there (see siteGhost).
+// that holds server blocks, and that nothing else reads; what its servers
+// show the other servers (the addresses they listen on, whether they are
+// the default server of one, their TLS certificates) must be written in
+// it directly inside the server blocks, or in the files those include
+// there (see siteGhost). Beside its servers a site may hold other
+// directives of the http block (an upstream, a map): they are its rest,
+// which every load reads, since every server may use them.
 //
 // The first load with a Sites meets the sites: it outlines each (without
 // parsing it in full), keeps its text, and stands it as its ghost: its
-// server blocks holding only their listen and ssl directives
-// (ghostDirectives) and their includes, at their own places. That first
-// model holds every other file in full (the files a ghost server includes
-// too), and is whole for what one server reads of the others
-// (nginx-listen, nginx-ssl-certificate judge it alone); what the rules
-// report in a ghost otherwise is not to be trusted (a ghost server has no
-// location) and is dropped (Config.Ghost).
+// rest, and its server blocks holding only their listen and ssl
+// directives (ghostDirectives) and their includes, at their own places.
+// That first model holds every other file in full (the files a ghost
+// server includes too), and is whole for what one server reads of the
+// others (nginx-listen, nginx-ssl-certificate judge it alone); what the
+// rules report in a ghost otherwise is not to be trusted (a ghost server
+// has no location) and is dropped (Config.Ghost).
 //
 // Then the sites are split into batches (Plan), and each later load with
 // the same Sites parses the sites of one batch (Hold) from their kept text
-// and leaves the others out. The variables each load defines are gathered
+// and reads only the rest of the others. The variables each load defines are gathered
 // in Defined, and a use of a variable that no load so far defines is noted
 // (NoteUndefined): a later batch may define it.
 type Sites struct {
@@ -71,6 +74,8 @@ type Sites struct {
 	// outlined are the ghosts the first load made as it read the files
 	// (in parallel), until it meets them in order.
 	outlined map[string]*ast.File
+	// rests are the rests of the sites that have one (see siteParts).
+	rests map[string]*ast.File
 	// globs are the include patterns' matches, read once for every load.
 	globs map[string][]string
 }
@@ -148,14 +153,18 @@ func (s *Sites) Hold(i int) { s.holding = i }
 func (c *Config) Ghost(path string) bool { return c.ghosts[path] }
 
 // leftOut reports whether this load, one after the plan, leaves out the
-// site at path, included in ctx: a site of another batch.
-func (l *loader) leftOut(path string, ctx Context) bool {
+// site at path, included in ctx: a site of another batch. rest is what
+// the load reads of it instead, when the site has a rest.
+func (l *loader) leftOut(path string, ctx Context) (out bool, rest *ast.File) {
 	s := l.opts.Sites
 	if s == nil || s.batchOf == nil || ctx != CtxHTTPMain {
-		return false
+		return false, nil
 	}
 	b, site := s.batchOf[path]
-	return site && b != s.holding
+	if !site || b == s.holding {
+		return false, nil
+	}
+	return true, s.rests[path]
 }
 
 // meetsSites reports whether this load is the first with Sites and
@@ -169,17 +178,20 @@ func (l *loader) meetsSites(ctx Context) bool {
 // a site, and keeps the text for the load that will parse it; otherwise
 // nil: the file is to be parsed now.
 func (s *Sites) outline(path, text string) *ast.File {
-	g := siteGhost(ast.Outline(path, text, siteOutlineKeeps))
+	g, rest := siteParts(ast.Outline(path, text, siteOutlineKeeps))
 	if g == nil {
 		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.texts == nil {
-		s.texts, s.outlined = map[string]string{}, map[string]*ast.File{}
+		s.texts, s.outlined, s.rests = map[string]string{}, map[string]*ast.File{}, map[string]*ast.File{}
 	}
 	s.texts[path] = text
 	s.outlined[path] = g
+	if rest != nil {
+		s.rests[path] = rest
+	}
 	return g
 }
 
@@ -227,39 +239,56 @@ func sslLuaHandler(name string) bool {
 	return strings.HasPrefix(name, "ssl_certificate_by_lua") || strings.HasPrefix(name, "ssl_client_hello_by_lua")
 }
 
-// siteGhost is the ghost of the file of outline f (ast.Outline, keeping
-// siteOutlineKeeps; nil for a file with syntax errors), when the file is a
-// site: server blocks only, whose ghostDirectives are not blocks, and
-// without the TLS handlers of lua. The ghost is the outline itself, which
-// then holds only the ghostDirectives. Otherwise nil. A site is judged on
-// its outline alone, so that it is never parsed in full nor built into
+// siteParts are the ghost and the rest of the file of outline f
+// (ast.Outline, keeping siteOutlineKeeps; nil for a file with syntax
+// errors), when the file is a site: server blocks whose ghostDirectives
+// are not blocks, without the TLS handlers of lua, and beside them other
+// directives or none. Otherwise nil.
+//
+// The rest is the file with its server blocks blanked out (rest is nil
+// when nothing else is left), parsed: its directives stand at their own
+// places and lines. The ghost is the outline's servers, which then hold
+// only the ghostDirectives, among the rest's statements. A site is judged
+// on its outline alone, so that it is never parsed in full nor built into
 // nodes but by the load that holds it.
-func siteGhost(f *ast.File) *ast.File {
+func siteParts(f *ast.File) (ghost, rest *ast.File) {
 	if f == nil {
-		return nil
+		return nil, nil
 	}
-	servers := 0
+	var servers []*ast.Stmt
+	others := false
 	for _, s := range f.Items {
 		d := s.Directive
 		if d.Name.Value != "server" || len(d.Args) > 0 || d.Block == nil || d.Block.Raw != nil || d.Block.Close == nil {
-			return nil
+			others = true
+			continue
 		}
-		servers++
 		for _, in := range d.Block.Stmts {
 			x := in.Directive
-			if x == nil {
-				continue
+			if ghostDirectives[x.Name.Value] && x.Block != nil || sslLuaHandler(x.Name.Value) {
+				return nil, nil
 			}
-			name := x.Name.Value
-			if ghostDirectives[name] && x.Block != nil || sslLuaHandler(name) {
-				return nil
+		}
+		servers = append(servers, s)
+	}
+	if len(servers) == 0 {
+		return nil, nil
+	}
+	if !others {
+		return f, nil
+	}
+	blanked := []byte(f.Src)
+	for _, s := range servers {
+		for i := s.Start(); i < s.End(); i++ {
+			if blanked[i] != '\n' {
+				blanked[i] = ' '
 			}
 		}
 	}
-	if servers == 0 {
-		return nil
-	}
-	return f
+	rest = ast.Parse(f.Path, blanked)
+	ghost = &ast.File{Path: f.Path, Src: f.Src, Items: append(append([]*ast.Stmt(nil), rest.Items...), servers...)}
+	sort.SliceStable(ghost.Items, func(i, j int) bool { return ghost.Items[i].Start() < ghost.Items[j].Start() })
+	return ghost, rest
 }
 
 // checkRepeats sets Repeated when the first load read a site more than

@@ -285,7 +285,7 @@ func siteParts(f *ast.File) (ghost, rest *ast.File) {
 			}
 		}
 	}
-	rest = ast.Parse(f.Path, blanked)
+	rest = ast.ParseOwned(f.Path, blanked)
 	ghost = &ast.File{Path: f.Path, Src: f.Src, Items: append(append([]*ast.Stmt(nil), rest.Items...), servers...)}
 	sort.SliceStable(ghost.Items, func(i, j int) bool { return ghost.Items[i].Start() < ghost.Items[j].Start() })
 	return ghost, rest

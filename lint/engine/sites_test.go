@@ -186,3 +186,36 @@ func TestBatchesAreNoSmallerThanTheRest(t *testing.T) {
 		t.Errorf("four small sites beside a larger file that is not one: %d batches, want 1", calls)
 	}
 }
+
+// FuzzBatchedAgreesWithWhole checks a host of three sites of any content,
+// whole and a site at a time: the reports and the files counted are the
+// same.
+func FuzzBatchedAgreesWithWhole(f *testing.F) {
+	seeds := [][]byte{
+		[]byte("server {\n  listen 80 default_server;\n  location / { set $v 1; }\n}\n"),
+		[]byte("upstream u { server 127.0.0.1:9000; }\nserver {\n  listen 80 default_server;\n  include /fz/snippets/*.conf;\n  return 200 $v;\n}\n"),
+		[]byte("map $host $m { default 1; }\nserver {\n  listen 443 ssl;\n  # fcgilint: ignore[nginx-unknown-variable] why\n  return 200 $nowhere;\n}\n"),
+	}
+	for _, src := range seeds {
+		f.Add(src, seeds[1], seeds[2])
+	}
+	_ = filepath.WalkDir(filepath.Join("..", "..", "..", "shared", "corpus", "nginx"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Ext(p) == ".conf" {
+			if src, err := os.ReadFile(p); err == nil && len(src) < 8<<10 {
+				f.Add(src, seeds[0], seeds[2])
+			}
+		}
+		return nil
+	})
+	f.Fuzz(func(t *testing.T, a, b, c []byte) {
+		fsys := &files.FS{Root: t.TempDir()}
+		fsys.SetOverlay("/fz/nginx.conf", []byte("events {}\nhttp {\n  include /fz/sites/*;\n}\n"))
+		fsys.SetOverlay("/fz/sites/a", a)
+		fsys.SetOverlay("/fz/sites/b", b)
+		fsys.SetOverlay("/fz/sites/c", c)
+		fsys.SetOverlay("/fz/snippets/listen.conf", []byte("listen 81;\n"))
+		found := []discover.File{{Path: "/fz/nginx.conf", Kind: discover.Nginx, Main: true}}
+		whole, batched := checkBoth(t, found, engine.Options{FS: fsys})
+		sameReport(t, "fuzz", whole, batched)
+	})
+}

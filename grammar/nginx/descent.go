@@ -41,19 +41,32 @@ var tokenBuffers = sync.Pool{New: func() any { return new([]token) }}
 // thousand entries.
 const MaxDirectives = 1_000_000
 
+// MaxDepth bounds how deeply blocks nest in one file: the tree is read
+// and walked recursively, and a hostile file of a million '{' would take
+// the whole stack. Real configurations nest a handful of blocks deep.
+const MaxDepth = 1000
+
 // parseDescent parses the scanner's tokens. cut is the offset where it
-// stopped reading after MaxDirectives directives, or -1.
+// stopped reading, after MaxDirectives directives or at a block nested
+// deeper than MaxDepth (see cutMessage), or -1.
 func parseDescent(sc *scanner) (items []*Stmt, inner []*Comment, cut int) {
 	buf := tokenBuffers.Get().(*[]token)
 	toks := (*buf)[:0]
 	var nWord, nDir, nComment, nSemi, nLBrace, nRBrace int
 	startsStmt := true
+	depth := 0
 	cut = -1
 	for {
 		t := sc.next()
-		if t.typ == TokenWord && startsStmt && nDir == MaxDirectives {
+		if t.typ == TokenWord && startsStmt && nDir == MaxDirectives || t.typ == TokenLBrace && depth == MaxDepth {
 			cut = t.pos
 			t = token{typ: lexer.EOF, pos: t.pos}
+		}
+		switch t.typ {
+		case TokenLBrace:
+			depth++
+		case TokenRBrace:
+			depth = max(depth-1, 0)
 		}
 		toks = append(toks, t)
 		switch t.typ {

@@ -41,15 +41,27 @@ type outliner struct {
 	keep func(string) bool
 	// failed is set at the first syntax error: a stray ';', '{' or '}',
 	// an unterminated directive, an unclosed block, or more than
-	// MaxDirectives directives (where Parse stops reading).
+	// MaxDirectives directives or MaxDepth nested blocks (where Parse
+	// stops reading).
 	failed bool
-	// startsStmt and directives count the directives as parseDescent does.
+	// startsStmt, directives and depth count the directives and the
+	// nesting as parseDescent does.
 	startsStmt bool
 	directives int
+	depth      int
 }
 
 func (o *outliner) next() {
 	o.tok = o.sc.next()
+	switch o.tok.typ {
+	case TokenLBrace:
+		if o.depth == MaxDepth {
+			o.failed = true
+		}
+		o.depth++
+	case TokenRBrace:
+		o.depth = max(o.depth-1, 0)
+	}
 	switch o.tok.typ {
 	case TokenWord:
 		if o.startsStmt {

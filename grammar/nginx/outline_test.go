@@ -111,3 +111,13 @@ func FuzzOutlineMatchesParse(f *testing.F) {
 		assertOutlineOfParse(t, "fuzz", src)
 	})
 }
+
+func TestOutlineStopsAtTheDepthParseStopsAt(t *testing.T) {
+	deep := strings.Repeat("location / {\n", MaxDepth) + strings.Repeat("}\n", MaxDepth)
+	if Outline("deep.conf", "server {\n"+deep+"}\n", outlineKeeps) != nil {
+		t.Fatal("an outline of a file nested deeper than Parse reads must be nil")
+	}
+	if Outline("deep.conf", deep, outlineKeeps) == nil {
+		t.Fatal("a file nested MaxDepth deep is read in full")
+	}
+}

@@ -39,8 +39,11 @@ func ParseString(path, text string) *File {
 	if cut >= 0 {
 		// The blocks left open where reading stopped are not errors.
 		c.eofSeen = true
-		f.Errors = append(f.Errors, SyntaxError{Start: cut, End: cut, Line: f.lineOf(cut),
-			Message: fmt.Sprintf("more than %d directives in one file: fcgilint reads no further, and what follows is not checked", MaxDirectives), Limit: true})
+		msg := fmt.Sprintf("more than %d directives in one file: fcgilint reads no further, and what follows is not checked", MaxDirectives)
+		if text[cut] == '{' {
+			msg = fmt.Sprintf("blocks nested more than %d deep: fcgilint reads no further, and what follows is not checked", MaxDepth)
+		}
+		f.Errors = append(f.Errors, SyntaxError{Start: cut, End: cut, Line: f.lineOf(cut), Message: msg, Limit: true})
 	}
 	c.stmts(f.Items, nil)
 	sort.SliceStable(f.Errors, func(i, j int) bool { return f.Errors[i].Start < f.Errors[j].Start })

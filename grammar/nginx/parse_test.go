@@ -208,3 +208,22 @@ func TestDirectiveLimit(t *testing.T) {
 		t.Errorf("read %d directives in the block, want %d", n, MaxDirectives-1)
 	}
 }
+
+// Blocks nested deeper than MaxDepth are not read: a note says where
+// reading stopped, and a file of megabytes of '{' is no crash. A file
+// nested MaxDepth deep is read in full.
+func TestDepthLimit(t *testing.T) {
+	deep := func(n int) string { return strings.Repeat("location / {\n", n) + strings.Repeat("}\n", n) }
+	f := Parse("t.conf", []byte(deep(MaxDepth)))
+	if len(f.Errors) != 0 {
+		t.Fatalf("nested %d deep: %+v", MaxDepth, f.Errors)
+	}
+	f = Parse("t.conf", []byte(deep(MaxDepth+1)))
+	if len(f.Errors) != 1 || !f.Errors[0].Limit || f.Errors[0].Line != MaxDepth+1 || !strings.Contains(f.Errors[0].Message, "nested more than") {
+		t.Fatalf("want one limit note on line %d, got %+v", MaxDepth+1, f.Errors)
+	}
+	f = Parse("t.conf", []byte(strings.Repeat("{", 4<<20)))
+	if n := len(f.Errors); n != MaxDepth+1 || f.Errors[0].Message != `unexpected "{"` || !f.Errors[n-1].Limit {
+		t.Fatalf("megabytes of '{': want %d stray braces and the limit note, got %d errors, the first %+v", MaxDepth, n, f.Errors[0])
+	}
+}

@@ -46,41 +46,60 @@ const MaxDirectives = 1_000_000
 // the whole stack. Real configurations nest a handful of blocks deep.
 const MaxDepth = 1000
 
+// readLimits follows a file's tokens as far as Parse reads them: up to
+// MaxDirectives directives, and blocks nested up to MaxDepth deep.
+type readLimits struct {
+	directives, depth int
+	// inStmt is set once a word of the current statement has been read.
+	inStmt bool
+}
+
+// stops takes the next token and reports whether reading stops at it.
+func (r *readLimits) stops(t token) bool {
+	switch t.typ {
+	case TokenWord:
+		if !r.inStmt {
+			if r.directives == MaxDirectives {
+				return true
+			}
+			r.directives++
+			r.inStmt = true
+		}
+		return false
+	case TokenComment:
+		return false
+	case TokenLBrace:
+		if r.depth == MaxDepth {
+			return true
+		}
+		r.depth++
+	case TokenRBrace:
+		r.depth = max(r.depth-1, 0)
+	}
+	r.inStmt = false
+	return false
+}
+
 // parseDescent parses the scanner's tokens. cut is the offset where it
-// stopped reading, after MaxDirectives directives or at a block nested
-// deeper than MaxDepth (see cutMessage), or -1.
+// stopped reading (see readLimits), or -1.
 func parseDescent(sc *scanner) (items []*Stmt, inner []*Comment, cut int) {
 	buf := tokenBuffers.Get().(*[]token)
 	toks := (*buf)[:0]
-	var nWord, nDir, nComment, nSemi, nLBrace, nRBrace int
-	startsStmt := true
-	depth := 0
+	var nWord, nComment, nSemi, nLBrace, nRBrace int
+	var limits readLimits
 	cut = -1
 	for {
 		t := sc.next()
-		if t.typ == TokenWord && startsStmt && nDir == MaxDirectives || t.typ == TokenLBrace && depth == MaxDepth {
+		if limits.stops(t) {
 			cut = t.pos
 			t = token{typ: lexer.EOF, pos: t.pos}
 		}
-		switch t.typ {
-		case TokenLBrace:
-			depth++
-		case TokenRBrace:
-			depth = max(depth-1, 0)
-		}
 		toks = append(toks, t)
 		switch t.typ {
-		case lexer.EOF:
 		case TokenWord:
 			nWord++
-			if startsStmt {
-				nDir++
-			}
-			startsStmt = false
-			continue
 		case TokenComment:
 			nComment++
-			continue
 		case TokenSemi:
 			nSemi++
 		case TokenLBrace:
@@ -91,8 +110,8 @@ func parseDescent(sc *scanner) (items []*Stmt, inner []*Comment, cut int) {
 		if t.typ == lexer.EOF {
 			break
 		}
-		startsStmt = true
 	}
+	nDir := limits.directives
 	p := &descent{
 		toks:     toks,
 		stmts:    make([]Stmt, nDir+nComment),

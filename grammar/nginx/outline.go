@@ -19,7 +19,7 @@ func Outline(path, text string, keep func(name string) bool) *File {
 	if len(text) > math.MaxInt32 {
 		return nil
 	}
-	o := outliner{sc: newScanner(text), keep: keep, startsStmt: true}
+	o := outliner{sc: newScanner(text), keep: keep}
 	o.next()
 	var items []*Stmt
 	for !o.failed && o.tok.typ != lexer.EOF {
@@ -40,40 +40,16 @@ type outliner struct {
 	tok  token
 	keep func(string) bool
 	// failed is set at the first syntax error: a stray ';', '{' or '}',
-	// an unterminated directive, an unclosed block, or more than
-	// MaxDirectives directives or MaxDepth nested blocks (where Parse
-	// stops reading).
+	// an unterminated directive, an unclosed block, or where Parse stops
+	// reading (limits).
 	failed bool
-	// startsStmt, directives and depth count the directives and the
-	// nesting as parseDescent does.
-	startsStmt bool
-	directives int
-	depth      int
+	limits readLimits
 }
 
 func (o *outliner) next() {
 	o.tok = o.sc.next()
-	switch o.tok.typ {
-	case TokenLBrace:
-		if o.depth == MaxDepth {
-			o.failed = true
-		}
-		o.depth++
-	case TokenRBrace:
-		o.depth = max(o.depth-1, 0)
-	}
-	switch o.tok.typ {
-	case TokenWord:
-		if o.startsStmt {
-			if o.directives == MaxDirectives {
-				o.failed = true
-			}
-			o.directives++
-		}
-		o.startsStmt = false
-	case TokenComment:
-	default:
-		o.startsStmt = true
+	if o.limits.stops(o.tok) {
+		o.failed = true
 	}
 }
 

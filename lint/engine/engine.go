@@ -140,7 +140,7 @@ func Load(pass *lint.Pass, found []discover.File, opts Options) []diag.Diagnosti
 }
 
 // load is Load, and with a SiteBudget the sets whose sites are checked a
-// batch at a time, holding their first batch.
+// batch at a time, holding their sites as ghosts.
 func load(pass *lint.Pass, found []discover.File, opts Options) ([]diag.Diagnostic, []*batchedSet) {
 	var ds []diag.Diagnostic
 	var batched []*batchedSet

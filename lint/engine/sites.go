@@ -37,15 +37,15 @@ func loadBatched(path string, opts nginxconf.Options, budget int, exact bool, ve
 	whole := opts
 	opts.Sites = nginxconf.NewSites(version)
 	cfg, ds := nginxconf.Load(path, opts)
-	// What the loader reports in a ghost, the load that holds the site
-	// reports again.
-	ds = slices.DeleteFunc(ds, func(d diag.Diagnostic) bool { return cfg.Ghost(d.Location.File) })
 	if opts.Sites.Repeated {
 		// A site read in two places is analysed in each: only the whole
 		// set says what it means.
 		cfg, ds = nginxconf.Load(path, whole)
 		return cfg, ds, nil
 	}
+	// What the loader reports in a ghost, the load that holds the site
+	// reports again.
+	ds = slices.DeleteFunc(ds, func(d diag.Diagnostic) bool { return cfg.Ghost(d.Location.File) })
 	if len(opts.Sites.Met) == 0 {
 		return cfg, ds, nil
 	}
@@ -154,12 +154,8 @@ func (b *batchedSet) check(pass *lint.Pass, enabled func(string) bool, sups map[
 		fork.FPM = nil // their comments were read with the first load
 		// A site's comments are those of the load that holds it: the
 		// others read only its ghost or its rest.
-		held := make(map[string]bool, len(b.batches[i]))
-		for _, p := range b.batches[i] {
-			held[p] = true
-		}
 		for path, list := range suppress.Collect(fork) {
-			if _, ok := sups[path]; !ok || held[path] {
+			if _, ok := sups[path]; !ok || b.opts.Sites.Holds(path) {
 				sups[path] = list
 			}
 		}
@@ -181,11 +177,5 @@ func withoutDefinedLater(ds []diag.Diagnostic, batched []*batchedSet) []diag.Dia
 	if len(drop) == 0 {
 		return ds
 	}
-	out := ds[:0]
-	for _, d := range ds {
-		if !drop[diag.KeyOf(d)] {
-			out = append(out, d)
-		}
-	}
-	return out
+	return slices.DeleteFunc(ds, func(d diag.Diagnostic) bool { return drop[diag.KeyOf(d)] })
 }

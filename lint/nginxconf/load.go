@@ -216,9 +216,7 @@ func (l *loader) prefetch(paths []string, ctx Context) {
 	const minParallel = 16
 	var todo []string
 	for _, p := range paths {
-		_, read := l.cfg.Files[p]
-		out, _ := l.leftOut(p, ctx)
-		if !read && !out && !l.inStack(p) && l.ahead[p] == nil {
+		if _, read := l.cfg.Files[p]; !read && !l.leftOut(p, ctx) && !l.inStack(p) && l.ahead[p] == nil {
 			todo = append(todo, p)
 		}
 	}
@@ -292,8 +290,13 @@ func (l *loader) read(path string, ctx Context) (*ast.File, error) {
 
 // parseFile reads and parses the file at path, read in context ctx. With
 // Sites, the first load makes a site's ghost instead (see Sites.outline),
-// and a later load parses the text the first kept of it.
+// and a later load parses the text the first kept of a site it holds, and
+// of another batch's site reads its rest: its servers are that batch's,
+// what else it holds is every server's.
 func (l *loader) parseFile(path string, ctx Context) (*ast.File, error) {
+	if other, rest := l.otherBatch(path, ctx); other {
+		return rest, nil
+	}
 	if text, ok := l.opts.Sites.takeText(path); ok {
 		return ast.ParseString(path, text), nil
 	}
@@ -443,16 +446,7 @@ func (l *loader) include(n *Node, ctx Context) {
 			}
 			continue
 		}
-		if out, rest := l.leftOut(p, ctx); out {
-			if rest != nil {
-				// Its servers are another batch's; what else it holds
-				// is every server's.
-				l.register(p, rest)
-				included = append(included, rest)
-				l.stack = append(l.stack, p)
-				l.stmts(rest, rest.Items, n, ctx)
-				l.stack = l.stack[:len(l.stack)-1]
-			}
+		if l.leftOut(p, ctx) {
 			continue
 		}
 		f, err := l.read(p, ctx)

@@ -34,9 +34,9 @@ import (
 //
 // Then the sites are split into batches (Plan), and each later load with
 // the same Sites parses the sites of one batch (Hold) from their kept text
-// and reads only the rest of the others. The variables each load defines are gathered
-// in Defined, and a use of a variable that no load so far defines is noted
-// (NoteUndefined): a later batch may define it.
+// and reads only the rest of the others. The variables each load defines
+// are gathered in Defined, and a use of a variable that no load so far
+// defines is noted (NoteUndefined): a later batch may define it.
 type Sites struct {
 	// Version is the nginx version, which decides some of the directives
 	// that define variables.
@@ -152,10 +152,10 @@ func (s *Sites) Hold(i int) { s.holding = i }
 // there is reported by the load that holds the site.
 func (c *Config) Ghost(path string) bool { return c.ghosts[path] }
 
-// leftOut reports whether this load, one after the plan, leaves out the
-// site at path, included in ctx: a site of another batch. rest is what
-// the load reads of it instead, when the site has a rest.
-func (l *loader) leftOut(path string, ctx Context) (out bool, rest *ast.File) {
+// otherBatch reports whether this load, one after the plan, meets the
+// site at path, included in ctx, of a batch it does not hold; rest is all
+// it reads of that site (nil: nothing).
+func (l *loader) otherBatch(path string, ctx Context) (other bool, rest *ast.File) {
 	s := l.opts.Sites
 	if s == nil || s.batchOf == nil || ctx != CtxHTTPMain {
 		return false, nil
@@ -165,6 +165,20 @@ func (l *loader) leftOut(path string, ctx Context) (out bool, rest *ast.File) {
 		return false, nil
 	}
 	return true, s.rests[path]
+}
+
+// leftOut reports whether this load leaves the site at path, included in
+// ctx, out: a site of another batch, without a rest.
+func (l *loader) leftOut(path string, ctx Context) bool {
+	other, rest := l.otherBatch(path, ctx)
+	return other && rest == nil
+}
+
+// Holds reports whether the loads hold the site at path in full: once
+// planned, a site of the batch they hold.
+func (s *Sites) Holds(path string) bool {
+	b, site := s.batchOf[path]
+	return site && b == s.holding
 }
 
 // meetsSites reports whether this load is the first with Sites and
@@ -227,7 +241,7 @@ func (l *loader) meetSite(n *Node, path string, f *ast.File, ctx Context) bool {
 var ghostDirectives = map[string]bool{"listen": true, "ssl": true, "ssl_certificate": true,
 	"ssl_certificate_key": true, "ssl_reject_handshake": true, "include": true}
 
-// siteOutlineKeeps are the directives of a server that siteGhost judges
+// siteOutlineKeeps are the directives of a server that siteParts judges
 // a site by.
 func siteOutlineKeeps(name string) bool {
 	return ghostDirectives[name] || sslLuaHandler(name)

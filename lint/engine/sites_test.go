@@ -15,26 +15,34 @@ import (
 )
 
 // checkBoth checks found whole and a site at a time (a budget of one byte
-// makes every site a batch of its own), and returns both reports.
-func checkBoth(t *testing.T, found []discover.File, opts engine.Options) (whole, batched []diag.Diagnostic) {
+// makes every site a batch of its own), fails the test named name unless
+// the reports and the files counted are the same, and returns the report.
+func checkBoth(t *testing.T, name string, found []discover.File, opts engine.Options) []diag.Diagnostic {
 	t.Helper()
 	opts.SiteBudget = 0
 	wholePass := engine.Check(found, opts)
 	opts.SiteBudget = 1
 	batchedPass := engine.Check(found, engine.ExactBatches(opts))
 	if w, b := engine.FileCount(wholePass), engine.FileCount(batchedPass); w != b {
-		t.Errorf("checked a site at a time, %d files are counted, not %d", b, w)
+		t.Errorf("%s: checked a site at a time, %d files are counted, not %d", name, b, w)
 	}
-	return wholePass.Diagnostics(), batchedPass.Diagnostics()
-}
-
-func sameReport(t *testing.T, name string, whole, batched []diag.Diagnostic) {
-	t.Helper()
+	whole, batched := wholePass.Diagnostics(), batchedPass.Diagnostics()
 	a, _ := json.MarshalIndent(whole, "", " ")
 	b, _ := json.MarshalIndent(batched, "", " ")
 	if string(a) != string(b) {
 		t.Errorf("%s: checked a site at a time, the report differs\nwhole:\n%s\nbatched:\n%s", name, a, b)
 	}
+	return whole
+}
+
+// scan is what a check of dir finds there.
+func scan(t *testing.T, dir string) []discover.File {
+	t.Helper()
+	found, _, err := discover.Scan([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
 }
 
 // The sites of a host depend on each other: the addresses they listen on
@@ -67,12 +75,7 @@ func TestSitesBatchedAgreeAcrossSites(t *testing.T) {
 	testfiles.Write(t, filepath.Join(dir, "snippets/listen.conf"), "listen 80;\n")
 	testfiles.Write(t, filepath.Join(dir, "snippets/only-a.conf"), "add_header X-Site a;\n")
 	testfiles.Write(t, filepath.Join(dir, "snippets/only-b.conf"), "add_header X-Site b;\n")
-	found, _, err := discover.Scan([]string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole, batched := checkBoth(t, found, engine.Options{FS: &files.FS{}})
-	sameReport(t, "sites", whole, batched)
+	whole := checkBoth(t, "sites", scan(t, dir), engine.Options{FS: &files.FS{}})
 	var rules []string
 	for _, d := range whole {
 		rules = append(rules, d.Rule+"@"+filepath.Base(d.Location.File))
@@ -102,12 +105,7 @@ func TestSiteReadTwiceIsCheckedWhole(t *testing.T) {
 	testfiles.Write(t, filepath.Join(dir, "nginx.conf"), "events {}\nhttp {\n  include sites-enabled/*;\n  include sites-enabled/a;\n}\n")
 	testfiles.Write(t, filepath.Join(dir, "sites-enabled/a"), "server {\n  listen 80 default_server;\n}\n")
 	testfiles.Write(t, filepath.Join(dir, "sites-enabled/b"), "server {\n  listen 81;\n}\n")
-	found, _, err := discover.Scan([]string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole, batched := checkBoth(t, found, engine.Options{FS: &files.FS{}})
-	sameReport(t, "twice", whole, batched)
+	whole := checkBoth(t, "twice", scan(t, dir), engine.Options{FS: &files.FS{}})
 	if len(whole) == 0 || !strings.Contains(whole[0].Message, "duplicate default server") {
 		t.Errorf("want the duplicate default server of the site read twice, got %v", whole)
 	}
@@ -134,12 +132,7 @@ func TestSitesBatchedAgreeOnFixtures(t *testing.T) {
 		t.Fatalf("found only %d configurations", len(dirs))
 	}
 	for _, dir := range dirs {
-		found, _, err := discover.Scan([]string{dir})
-		if err != nil {
-			t.Fatal(err)
-		}
-		whole, batched := checkBoth(t, found, engine.Options{FS: &files.FS{}, Mirror: true})
-		sameReport(t, dir, whole, batched)
+		checkBoth(t, dir, scan(t, dir), engine.Options{FS: &files.FS{}, Mirror: true})
 	}
 }
 
@@ -152,10 +145,7 @@ func TestBetweenBatchesIsCalledBeforeEachBatch(t *testing.T) {
 		testfiles.Write(t, filepath.Join(dir, "sites-enabled", name), "server {\n  server_name "+name+";\n}\n")
 	}
 	testfiles.Write(t, filepath.Join(dir, "sites-enabled/d"), "upstream app {\n  server 127.0.0.1:9000;\n}\n") // no server, no site: read in every load
-	found, _, err := discover.Scan([]string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	found := scan(t, dir)
 	for _, tc := range []struct{ budget, calls int }{{0, 0}, {1, 3}, {1 << 20, 1}} {
 		calls := 0
 		engine.Check(found, engine.ExactBatches(engine.Options{FS: &files.FS{}, SiteBudget: tc.budget, BetweenBatches: func() { calls++ }}))
@@ -176,10 +166,7 @@ func TestBatchesAreNoSmallerThanTheRest(t *testing.T) {
 	}
 	// Not a site (no server), and larger than the four sites together.
 	testfiles.Write(t, filepath.Join(dir, "sites-enabled/e"), "map $host $backend {\n"+strings.Repeat("  padding.example.com 127.0.0.1:9000;\n", 20)+"}\n")
-	found, _, err := discover.Scan([]string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	found := scan(t, dir)
 	calls := 0
 	engine.Check(found, engine.Options{FS: &files.FS{}, SiteBudget: 1, BetweenBatches: func() { calls++ }})
 	if calls != 1 {
@@ -215,7 +202,6 @@ func FuzzBatchedAgreesWithWhole(f *testing.F) {
 		fsys.SetOverlay("/fz/sites/c", c)
 		fsys.SetOverlay("/fz/snippets/listen.conf", []byte("listen 81;\n"))
 		found := []discover.File{{Path: "/fz/nginx.conf", Kind: discover.Nginx, Main: true}}
-		whole, batched := checkBoth(t, found, engine.Options{FS: fsys})
-		sameReport(t, "fuzz", whole, batched)
+		checkBoth(t, "fuzz", found, engine.Options{FS: fsys})
 	})
 }
